@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { IncidentNames, LABELS } from "./naming";
+import { KUBECTL, shellCommand } from "./shell";
+
+export interface CordonDrainArgs {
+    readonly names: IncidentNames;
+    /** Kubernetes node name. */
+    readonly node: string;
+    readonly kubeContext: string;
+    /** kubectl duration bounding the drain, e.g. `5m`. */
+    readonly drainTimeout: string;
+    /**
+     * `true` when the node is cut off at once (`quarantine:nodeIsolation: immediate`): its kubelet
+     * then can't stop drained pods, so the drain is best effort and never fails the update.
+     * Default false.
+     */
+    readonly bestEffort?: boolean;
+    /**
+     * Resources that label the quarantined pods on this node. The drain must wait for them:
+     * without the `quarantine` label, the drain would evict the compromised pod itself.
+     */
+    readonly podsLabelled: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * Cordons the node, labels it as under investigation, then drains every other pod.
+ *
+ * The cordon is a `NodePatch` (server-side apply, field manager per incident, never
+ * `patchForce`): when two incidents share a node both own `spec.unschedulable`, and destroying
+ * one leaves the node cordoned for the other. The drain skips `quarantine=true` pods, DaemonSet
+ * pods (they can't move), and refuses unmanaged pods rather than delete them for good (no
+ * `--force`): the error names them, and the responder decides.
+ */
+export class CordonDrain extends pulumi.ComponentResource {
+    public readonly cordon: k8s.core.v1.NodePatch;
+    public readonly drain: pulumi.Resource;
+
+    constructor(name: string, args: CordonDrainArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("quarantine:node:CordonDrain", name, {}, opts);
+        const { names } = args;
+
+        this.cordon = new k8s.core.v1.NodePatch(
+            `${name}/cordon`,
+            {
+                metadata: {
+                    name: args.node,
+                    labels: { [LABELS.investigation]: "true" },
+                    annotations: { "pulumi.com/patchFieldManager": names.fieldManager },
+                },
+                spec: { unschedulable: true },
+            },
+            { parent: this },
+        );
+
+        this.drain = shellCommand(
+            `${name}/drain`,
+            {
+                step: args.bestEffort
+                    ? "Drain every pod but the quarantined ones (best effort: the node is already cut off)"
+                    : "Drain every pod but the quarantined ones",
+                destroy:
+                    "one-way: evicted pods were rescheduled elsewhere by their controllers; the node becomes schedulable again when the cordon is removed",
+                environment: {
+                    CONTEXT: args.kubeContext,
+                    NODE: args.node,
+                    TIMEOUT: args.drainTimeout,
+                    BEST_EFFORT: args.bestEffort ? "true" : "false",
+                },
+                create: DRAIN,
+            },
+            { parent: this, dependsOn: [this.cordon, ...args.podsLabelled] },
+        );
+
+        this.registerOutputs({});
+    }
+}
+
+const DRAIN = `${KUBECTL}
+status=0
+k drain "$NODE" --pod-selector='!quarantine' --ignore-daemonsets --delete-emptydir-data --timeout="$TIMEOUT" >&2 || status=$?
+if [ "$status" -ne 0 ]; then
+  if [ "$BEST_EFFORT" = "true" ]; then
+    echo "drain of $NODE incomplete (exit $status); continuing: the node is cut off and its pods may stay Terminating" >&2
+    exit 0
+  fi
+  echo "drain of $NODE failed (exit $status) within $TIMEOUT; the node is cordoned but not yet cut off" >&2
+  exit "$status"
+fi
+echo "drained $NODE"
+`;

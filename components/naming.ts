@@ -1,0 +1,103 @@
+import { createHash } from "crypto";
+
+/** GCE resource names (instances, disks, snapshots, firewall rules, network tags): RFC 1035, ≤ 63. */
+export const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Kubernetes namespaces and node-name labels: RFC 1123 label, ≤ 63. */
+export const K8S_DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Kubernetes pod and node names: RFC 1123 subdomain, ≤ 253. */
+export const K8S_DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/**
+ * Incident ids end up inside GCE names, network tags, GCE labels and Kubernetes label values;
+ * 20 characters leave room for the longest derived name within GCE's 63.
+ */
+export const INCIDENT_ID = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
+
+export const GCE_NAME_MAX = 63;
+
+/** Label keys and values the quarantine writes; constants so tests and policies agree with components. */
+export const LABELS = {
+    /** The runbook's own label: `kubectl drain --pod-selector='!quarantine'` keys off it. */
+    quarantine: "quarantine",
+    /** Selects the pods of one incident; the NetworkPolicy selects on this, never on `quarantine`. */
+    incident: "quarantine/incident",
+    /** Marks a node as under investigation (seed 001). Same value for every incident so two co-own it. */
+    investigation: "quarantine/investigation",
+} as const;
+
+export function isK8sSubdomain(s: string): boolean {
+    return s.length <= 253 && K8S_DNS_SUBDOMAIN.test(s);
+}
+
+export function shortHash(s: string, length = 6): string {
+    return createHash("sha256").update(s).digest("hex").slice(0, length);
+}
+
+/**
+ * A GCE name `prefix-variable-suffix` that always fits in 63 characters. When it does not fit,
+ * the variable part is truncated and a hash of it keeps two long names that share a prefix apart.
+ */
+export function fitGceName(prefix: string, variable: string, suffix = ""): string {
+    const tail = suffix ? `-${suffix}` : "";
+    const whole = `${prefix}-${variable}${tail}`;
+    if (whole.length <= GCE_NAME_MAX) {
+        return whole;
+    }
+    const hash = shortHash(variable, 8);
+    const room = GCE_NAME_MAX - prefix.length - tail.length - hash.length - 2;
+    if (room < 1) {
+        throw new Error(`cannot fit a GCE name for "${variable}" with prefix "${prefix}" and suffix "${suffix}"`);
+    }
+    const cut = variable.slice(0, room).replace(/-+$/, "");
+    return `${prefix}-${cut}-${hash}${tail}`;
+}
+
+/** Every name an incident uses, derived from its id so two incidents in one VPC never collide. */
+export interface IncidentNames {
+    readonly id: string;
+    /** Network tag that the quarantine firewall rules target. */
+    readonly isolationTag: string;
+    /** Network tag of the bastion: the only source allowed to reach the quarantined VM. */
+    readonly bastionTag: string;
+    /** Field manager for server-side apply patches; per incident so two incidents co-own a node. */
+    readonly fieldManager: string;
+    /** Name of the deny-all NetworkPolicy in each affected namespace. */
+    readonly networkPolicy: string;
+}
+
+export function incidentNames(id: string): IncidentNames {
+    if (!INCIDENT_ID.test(id)) {
+        throw new Error(`incident id "${id}" must match ${INCIDENT_ID} (e.g. 42 or 2026-11-25a)`);
+    }
+    return {
+        id,
+        isolationTag: `quarantine-${id}`,
+        bastionTag: `quarantine-${id}-bastion`,
+        fieldManager: `quarantine-${id}`,
+        networkPolicy: `quarantine-${id}-deny-all`,
+    };
+}
+
+/** Per-network firewall rule name, e.g. `quarantine-42-egress-deny-1a2b3c`. */
+export function firewallRuleName(names: IncidentNames, network: string, rule: string): string {
+    return fitGceName(`quarantine-${names.id}`, rule, shortHash(network));
+}
+
+/**
+ * Snapshot name for one disk, e.g. `q-42-gke-cluster-pool-1-abcdeffff-zgt8-1a2b3c`. Snapshots are
+ * global while disk names are only unique per zone, so a hash of the disk's source keeps two
+ * same-named disks in different zones apart.
+ */
+export function snapshotName(names: IncidentNames, disk: string, source: string): string {
+    return fitGceName(`q-${names.id}`, disk, shortHash(source));
+}
+
+/** Bastion VM name; one bastion per subnetwork of the incident. */
+export function bastionName(names: IncidentNames, subnetwork: string): string {
+    return fitGceName(`quarantine-${names.id}`, "bastion", shortHash(subnetwork));
+}
+
+/** Last path segment of a GCE URL or the value itself: `.../subnetworks/default` → `default`. */
+export function lastSegment(urlOrName: string): string {
+    const parts = urlOrName.split("/").filter(Boolean);
+    return parts[parts.length - 1] ?? urlOrName;
+}

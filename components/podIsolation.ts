@@ -1,0 +1,161 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { IncidentNames, LABELS } from "./naming";
+import { KUBECTL, shellCommand } from "./shell";
+
+export interface PodIsolationArgs {
+    readonly names: IncidentNames;
+    /** Namespace of the pods; one NetworkPolicy per namespace covers all of them. */
+    readonly namespace: string;
+    /** Names of the compromised pods in this namespace. */
+    readonly pods: readonly string[];
+    /** kubectl context the commands use (the same one the provider reads). */
+    readonly kubeContext: string;
+    /**
+     * Remove the pods' other labels so no existing NetworkPolicy or Service still selects them.
+     * Default true.
+     */
+    readonly detachLabels?: boolean;
+}
+
+/** Annotation that keeps the labels the quarantine removed, so destroy can put them back. */
+export const DETACHED_LABELS_ANNOTATION = "quarantine/detached-labels";
+
+/**
+ * Cuts the compromised pods off at once: nothing here waits for anything.
+ *
+ * - A `PodPatch` labels each pod `quarantine=true` (the runbook's label, which the drain skips)
+ *   and with the incident label. Server-side apply with a field manager per incident; never
+ *   `patchForce`. `pulumi.com/skipAwait` because a compromised pod may never be Ready.
+ * - A deny-all NetworkPolicy (Ingress and Egress, no rules) selects the incident label.
+ * - NetworkPolicies are additive: any other policy that selects the pod and allows traffic wins
+ *   over a deny-all. So each pod is detached from its other labels (seed 001: "change pod label
+ *   name"; cloud-forensics-utils does the same). Label-selecting policies and Services stop
+ *   matching it, and its controller starts a clean replacement while the pod stays for forensics.
+ *   The removed labels are kept in an annotation and restored on destroy.
+ * - Policies with an empty podSelector still select every pod; a check fails the update, naming
+ *   them, rather than report an isolation that does not hold.
+ */
+export class PodIsolation extends pulumi.ComponentResource {
+    public readonly patches: k8s.core.v1.PodPatch[];
+    public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+    /** The resources that, once created, mean the pods are cut off. */
+    public readonly isolated: pulumi.Resource[];
+
+    constructor(name: string, args: PodIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("quarantine:pod:PodIsolation", name, {}, opts);
+        const { names, namespace } = args;
+        const incidentLabels = { [LABELS.quarantine]: "true", [LABELS.incident]: names.id };
+
+        this.patches = args.pods.map(
+            (pod) =>
+                new k8s.core.v1.PodPatch(
+                    `${name}/${pod}/label`,
+                    {
+                        metadata: {
+                            name: pod,
+                            namespace,
+                            labels: incidentLabels,
+                            annotations: {
+                                "pulumi.com/patchFieldManager": names.fieldManager,
+                                "pulumi.com/skipAwait": "true",
+                            },
+                        },
+                    },
+                    { parent: this },
+                ),
+        );
+
+        this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+            `${name}/deny-all`,
+            {
+                metadata: { name: names.networkPolicy, namespace, labels: { [LABELS.incident]: names.id } },
+                spec: {
+                    podSelector: { matchLabels: { [LABELS.incident]: names.id } },
+                    policyTypes: ["Ingress", "Egress"],
+                },
+            },
+            { parent: this },
+        );
+
+        const env = { CONTEXT: args.kubeContext, NAMESPACE: namespace, INCIDENT: names.id };
+        const detaches =
+            args.detachLabels === false
+                ? []
+                : args.pods.map((pod, i) =>
+                      shellCommand(
+                          `${name}/${pod}/detach`,
+                          {
+                              step: "Detach the pod from its other labels (kept in an annotation)",
+                              destroy: "reversed: the recorded labels are put back and the annotation removed",
+                              environment: { ...env, POD: pod, ANNOTATION: DETACHED_LABELS_ANNOTATION },
+                              create: DETACH,
+                              delete: REATTACH,
+                          },
+                          { parent: this, dependsOn: [this.patches[i]] },
+                      ),
+                  );
+
+        shellCommand(
+            `${name}/policy-check`,
+            {
+                step: "Check that no NetworkPolicy with an empty podSelector allows traffic to the pods",
+                destroy: "nothing to undo: a read-only check",
+                environment: env,
+                create: POLICY_CHECK,
+            },
+            { parent: this, dependsOn: [this.networkPolicy, ...detaches] },
+        );
+
+        this.isolated = [...this.patches, this.networkPolicy];
+        this.registerOutputs({ networkPolicy: this.networkPolicy.metadata.name });
+    }
+}
+
+const LABEL_LINES = `{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\\n"}}{{end}}`;
+const RECORDED = `{{with .metadata.annotations}}{{with index . "${DETACHED_LABELS_ANNOTATION}"}}{{.}}{{end}}{{end}}`;
+
+const DETACH = `${KUBECTL}
+recorded=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${RECORDED}')
+others=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${LABEL_LINES}' | grep -v -E '^quarantine(/incident)?=' || true)
+# Record once: a re-run finds the labels gone and must not overwrite the record with nothing.
+if [ -z "$recorded" ] && [ -n "$others" ]; then
+  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION=$others"
+fi
+remove=()
+while IFS='=' read -r key _; do
+  if [ -n "$key" ]; then remove+=("$key-"); fi
+done <<< "$others"
+if [ \${#remove[@]} -gt 0 ]; then
+  k -n "$NAMESPACE" label pod "$POD" "\${remove[@]}" >/dev/null
+fi
+echo "detached \${#remove[@]} labels"
+`;
+
+const REATTACH = `${KUBECTL}
+if [ -z "$(k -n "$NAMESPACE" get pod "$POD" --ignore-not-found -o name)" ]; then
+  echo "pod already gone; no labels to restore"
+  exit 0
+fi
+recorded=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${RECORDED}')
+restore=()
+while IFS= read -r pair; do
+  if [ -n "$pair" ]; then restore+=("$pair"); fi
+done <<< "$recorded"
+if [ \${#restore[@]} -gt 0 ]; then
+  k -n "$NAMESPACE" label pod "$POD" --overwrite "\${restore[@]}" >/dev/null
+  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION-" >/dev/null
+fi
+echo "restored \${#restore[@]} labels"
+`;
+
+const POLICY_CHECK = `${KUBECTL}
+open=$(k -n "$NAMESPACE" get networkpolicy -o go-template='{{range .items}}{{if not .spec.podSelector.matchLabels}}{{if not .spec.podSelector.matchExpressions}}{{if or .spec.ingress .spec.egress}}{{.metadata.name}} {{end}}{{end}}{{end}}{{end}}')
+if [ -n "$open" ]; then
+  echo "NetworkPolicy in namespace $NAMESPACE selecting every pod allows traffic: $open" >&2
+  echo "NetworkPolicies are additive, so the quarantine's deny-all does not hold against it." >&2
+  echo "Narrow its podSelector or delete it, then run pulumi up again." >&2
+  exit 1
+fi
+echo "no namespace-wide allowing NetworkPolicy in $NAMESPACE"
+`;

@@ -1,0 +1,218 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor, type MockCallArgs, type MockResourceArgs, type Mocks } from "@pulumi/pulumi/runtime/mocks";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
+import type { FakeCluster } from "./sampleCluster";
+
+/**
+ * Runs the incident program in-process under the SDK's mock engine, against a fake cluster, and
+ * records what a real `pulumi preview` would be told: every resource registered or read, its
+ * inputs, its parent, its dependencies and its resource options. The offline plan, the tests and
+ * the benchmarks all read the program through this one recorder.
+ */
+
+export interface Recorded {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    /** A read (`Pod.get`, `Node.get`): shown as `=read` in a preview, never changed. */
+    readonly read: boolean;
+    readonly parent: string;
+    readonly inputs: Record<string, any>;
+    /** URNs this resource waits for: `dependsOn` plus inputs taken from other resources. */
+    readonly dependencies: string[];
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly protect: boolean;
+}
+
+export interface Invocation {
+    readonly token: string;
+    readonly inputs: Record<string, any>;
+}
+
+export interface RunResult {
+    readonly resources: Recorded[];
+    readonly invokes: Invocation[];
+    readonly outputs: Record<string, any>;
+    readonly warnings: string[];
+}
+
+function urnOf(stack: string, parent: string, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::quarantine::${qualified}::${name}`;
+}
+
+class RecordingMonitor extends MockMonitor {
+    readonly records: Recorded[] = [];
+    readonly invokes: Invocation[] = [];
+
+    constructor(
+        mocks: Mocks,
+        private readonly stack: string,
+    ) {
+        super(mocks);
+    }
+
+    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        this.records.push({
+            urn: urnOf(this.stack, req.getParent(), req.getType(), req.getName()),
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            read: false,
+            parent: req.getParent(),
+            inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+            dependencies: req.getDependenciesList(),
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace() === true,
+            protect: req.getProtect() === true,
+        });
+        return super.registerResource(req, callback);
+    }
+
+    async readResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        this.records.push({
+            urn: urnOf(this.stack, req.getParent(), req.getType(), req.getName()),
+            type: req.getType(),
+            name: req.getName(),
+            custom: true,
+            read: true,
+            parent: req.getParent(),
+            inputs: { id: req.getId() },
+            dependencies: req.getDependenciesList(),
+            retainOnDelete: false,
+            deleteBeforeReplace: false,
+            protect: false,
+        });
+        return super.readResource(req, callback);
+    }
+
+    async invoke(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        this.invokes.push({ token: req.getTok(), inputs: pulumi.runtime.deserializeProperties(req.getArgs()) });
+        return super.invoke(req, callback);
+    }
+}
+
+/** Mocks answering reads and invokes from the fake cluster; anything unmocked fails loudly. */
+export function clusterMocks(cluster: FakeCluster): Mocks {
+    return {
+        newResource(args: MockResourceArgs) {
+            if (args.id !== undefined && args.id !== "") return read(cluster, args.type, args.id);
+            const state: Record<string, any> = { ...args.inputs };
+            if (args.type === "command:local:Command") Object.assign(state, { stdout: "", stderr: "" });
+            return { id: `${args.name}-id`, state };
+        },
+        call(args: MockCallArgs) {
+            switch (args.token) {
+                case "gcp:compute/getInstance:getInstance":
+                    return instance(cluster, args.inputs);
+                case "gcp:container/getCluster:getCluster":
+                    return gkeCluster(cluster, args.inputs);
+                default:
+                    throw new Error(`unmocked invoke ${args.token}`);
+            }
+        },
+    };
+}
+
+function read(cluster: FakeCluster, type: string, id: string) {
+    if (type === "kubernetes:core/v1:Pod") {
+        const pod = cluster.pods.find((p) => `${p.namespace}/${p.name}` === id);
+        if (!pod) throw new Error(`pods "${id}" not found`);
+        return {
+            id,
+            state: {
+                metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels ?? {} },
+                spec: pod.node ? { nodeName: pod.node } : {},
+                status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending") },
+            },
+        };
+    }
+    if (type === "kubernetes:core/v1:Node") {
+        const node = cluster.nodes.find((n) => n.name === id);
+        if (!node) throw new Error(`nodes "${id}" not found`);
+        return {
+            id,
+            state: {
+                metadata: { name: node.name, labels: node.labels ?? {} },
+                spec: { providerID: node.providerID ?? `gce://${cluster.project}/${node.zone}/${node.name}` },
+            },
+        };
+    }
+    throw new Error(`unmocked read of ${type} ${id}`);
+}
+
+function instance(cluster: FakeCluster, inputs: Record<string, any>) {
+    const node = cluster.nodes.find((n) => n.name === inputs.name && n.zone === inputs.zone);
+    if (!node || inputs.project !== cluster.project) {
+        throw new Error(`The resource 'projects/${inputs.project}/zones/${inputs.zone}/instances/${inputs.name}' was not found`);
+    }
+    const disk = (d: string) => `https://www.googleapis.com/compute/v1/projects/${cluster.project}/zones/${node.zone}/disks/${d}`;
+    return {
+        name: node.name,
+        zone: node.zone,
+        bootDisks: [{ source: disk(node.disks[0]) }],
+        attachedDisks: node.disks.slice(1).map((d) => ({ source: disk(d) })),
+        networkInterfaces: [
+            {
+                network: `https://www.googleapis.com/compute/v1/projects/${cluster.project}/global/networks/${node.network}`,
+                subnetwork: node.subnetwork,
+                networkIp: "10.128.0.12",
+                accessConfigs: node.externalIp ? [{ natIp: node.externalIp }] : [],
+            },
+        ],
+        metadata: node.mig ? { "created-by": `projects/123456789/zones/${node.zone}/instanceGroupManagers/${node.mig}` } : {},
+        deletionProtection: node.deletionProtection ?? false,
+        tags: ["gke-prod-node"],
+    };
+}
+
+function gkeCluster(cluster: FakeCluster, inputs: Record<string, any>) {
+    const c = cluster.clusters.find((x) => x.name === inputs.name && x.location === inputs.location);
+    if (!c) throw new Error(`cluster ${inputs.name} in ${inputs.location} not found`);
+    return {
+        name: c.name,
+        location: c.location,
+        enableAutopilot: c.enableAutopilot ?? false,
+        datapathProvider: c.datapathProvider ?? "LEGACY_DATAPATH",
+        networkPolicies: [{ enabled: c.networkPolicyEnabled ?? false, provider: "CALICO" }],
+        network: `projects/${cluster.project}/global/networks/default`,
+    };
+}
+
+export interface RunOptions {
+    readonly config: Record<string, string>;
+    readonly cluster: FakeCluster;
+    /** Defaults to `incident-42`. */
+    readonly stack?: string;
+    /** Run as `pulumi preview` (dry run). Default false. */
+    readonly preview?: boolean;
+}
+
+/** Runs the incident program once. Throws what the program throws (config and discovery refusals). */
+export async function runIncident(opts: RunOptions): Promise<RunResult> {
+    const stack = opts.stack ?? "incident-42";
+    const monitor = new RecordingMonitor(clusterMocks(opts.cluster), stack);
+    pulumi.runtime.setMockOptions(monitor, "quarantine", stack, opts.preview ?? false);
+    // What `setMocks` turns on; its store accessor is internal to the SDK.
+    const store = (runtimeState as unknown as { getStore(): Record<string, unknown> }).getStore();
+    Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false });
+    pulumi.runtime.setAllConfig(opts.config);
+
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+    try {
+        // Loaded late so the program binds to the runtime configured above.
+        const { incident } = await import("../incident/program");
+        const raw = await incident();
+        // With unknowns: in a preview, a value computed by the cloud is unknown and must not hang.
+        const lifted = pulumi.output(raw) as unknown as { promise(withUnknowns: boolean): Promise<Record<string, any>> };
+        const outputs = await lifted.promise(true);
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        return { resources: monitor.records, invokes: monitor.invokes, outputs, warnings };
+    } finally {
+        console.warn = warn;
+    }
+}

@@ -1,0 +1,112 @@
+/**
+ * A small, fake GKE cluster that the offline plan and the tests read instead of a real one:
+ * what `Pod.get`, `Node.get`, `getInstance` and `getCluster` return. The default incident is the
+ * GKE runbook's own example node, with one compromised pod, two disks and an external IP.
+ */
+
+export interface FakePod {
+    readonly namespace: string;
+    readonly name: string;
+    /** Unset for a pod that is not scheduled. */
+    readonly node?: string;
+    readonly labels?: Record<string, string>;
+    readonly phase?: string;
+}
+
+export interface FakeNode {
+    readonly name: string;
+    readonly zone: string;
+    /** Defaults to `gce://PROJECT/ZONE/NAME`. */
+    readonly providerID?: string;
+    readonly labels?: Record<string, string>;
+    /** Disk names; the first is the boot disk. */
+    readonly disks: readonly string[];
+    readonly externalIp?: string;
+    /** Name of the zonal managed instance group; unset for a VM outside any group. */
+    readonly mig?: string;
+    readonly network: string;
+    readonly subnetwork: string;
+    readonly deletionProtection?: boolean;
+}
+
+export interface FakeGkeCluster {
+    readonly name: string;
+    readonly location: string;
+    readonly enableAutopilot?: boolean;
+    readonly datapathProvider?: string;
+    readonly networkPolicyEnabled?: boolean;
+}
+
+export interface FakeCluster {
+    readonly project: string;
+    readonly pods: readonly FakePod[];
+    readonly nodes: readonly FakeNode[];
+    readonly clusters: readonly FakeGkeCluster[];
+}
+
+export const SAMPLE_PROJECT = "acme-prod";
+export const SAMPLE_NODE = "gke-cluster-pool-1-abcdeffff-zgt8";
+export const SAMPLE_POD = "default/compromised-pod";
+
+const SUBNET = "projects/acme-prod/regions/us-central1/subnetworks/default";
+
+function node(name: string, zone = "us-central1-a", extra: Partial<FakeNode> = {}): FakeNode {
+    return {
+        name,
+        zone,
+        disks: [name, `${name}-data`],
+        externalIp: "203.0.113.7",
+        mig: "gke-cluster-pool-1-abcdeffff-grp",
+        network: "default",
+        subnetwork: SUBNET,
+        labels: { "topology.kubernetes.io/zone": zone, "cloud.google.com/gke-nodepool": "pool-1" },
+        ...extra,
+    };
+}
+
+/** The runbook's incident: one pod on `gke-cluster-pool-1-abcdeffff-zgt8`. */
+export function sampleCluster(): FakeCluster {
+    return {
+        project: SAMPLE_PROJECT,
+        pods: [
+            {
+                namespace: "default",
+                name: "compromised-pod",
+                node: SAMPLE_NODE,
+                labels: { app: "web", "pod-template-hash": "5d9f" },
+            },
+            { namespace: "default", name: "bystander", node: SAMPLE_NODE, labels: { app: "api" } },
+        ],
+        nodes: [node(SAMPLE_NODE)],
+        clusters: [{ name: "prod", location: "us-central1", networkPolicyEnabled: true, datapathProvider: "LEGACY_DATAPATH" }],
+    };
+}
+
+/**
+ * A larger incident for scaling tests and benchmarks: `pods` compromised pods spread round-robin
+ * over `nodes` nodes in two zones and two namespaces.
+ */
+export function scaledCluster(pods: number, nodes = Math.max(1, Math.ceil(pods / 4))): FakeCluster {
+    const nodeNames = Array.from({ length: nodes }, (_, i) => `gke-prod-pool-1-abcdeffff-n${i}`);
+    return {
+        project: SAMPLE_PROJECT,
+        pods: Array.from({ length: pods }, (_, i) => ({
+            namespace: i % 2 === 0 ? "default" : "payments",
+            name: `web-${i}`,
+            node: nodeNames[i % nodes],
+            labels: { app: "web" },
+        })),
+        nodes: nodeNames.map((n, i) => node(n, i % 2 === 0 ? "us-central1-a" : "us-central1-b")),
+        clusters: sampleCluster().clusters,
+    };
+}
+
+/** Config keys a responder would set for `pods` of a fake cluster. */
+export function configFor(pods: readonly FakePod[], extra: Record<string, string> = {}): Record<string, string> {
+    return {
+        "gcp:project": SAMPLE_PROJECT,
+        "kubernetes:context": "gke_acme-prod_us-central1_prod",
+        "quarantine:pods": JSON.stringify(pods.map((p) => `${p.namespace}/${p.name}`)),
+        ...extra,
+    };
+}
