@@ -130,13 +130,20 @@ const schema = z
 const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const STACK_INCIDENT = /^incident-(.+)$/;
 
-/** Pulumi stores structured config as JSON text; plain strings stay strings. */
+/**
+ * Pulumi stores structured config (`--path`, lists, objects) as JSON text and everything else as
+ * plain text. Only lists, objects and booleans are decoded: `quarantine:incident 42` stays "42".
+ */
 function decode(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
+    const t = value.trim();
+    if (t.startsWith("[") || t.startsWith("{") || t === "true" || t === "false") {
+        try {
+            return JSON.parse(t);
+        } catch {
+            return value;
+        }
     }
+    return value;
 }
 
 function keyOf(path: PropertyKey[]): string {

@@ -212,7 +212,31 @@ export async function runIncident(opts: RunOptions): Promise<RunResult> {
         const outputs = await lifted.promise(true);
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         return { resources: monitor.records, invokes: monitor.invokes, outputs, warnings };
+    } catch (e) {
+        await reportOnce(e);
+        // What was registered before the refusal: tests assert it is nothing that changes anything.
+        throw Object.assign(e as Error, { recorded: monitor.records });
     } finally {
         console.warn = warn;
+    }
+}
+
+/**
+ * A failed read rejects every output of the resource, so the one error that stopped the program
+ * also surfaces as unhandled rejections of outputs nobody awaited. The CLI reports such an error
+ * once (run.js de-duplicates it); so does this runner, forwarding any other rejection untouched.
+ */
+async function reportOnce(error: unknown): Promise<void> {
+    const others = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const filter = (reason: unknown, promise: Promise<unknown>) => {
+        if (reason !== error) others.forEach((l) => l(reason, promise));
+    };
+    process.on("unhandledRejection", filter);
+    try {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+        process.removeListener("unhandledRejection", filter);
+        others.forEach((l) => process.on("unhandledRejection", l));
     }
 }

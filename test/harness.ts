@@ -1,0 +1,77 @@
+import { expect } from "vitest";
+import { runIncident, type Recorded, type RunResult } from "../stacks/plan/engine";
+import { configFor, sampleCluster, type FakeCluster } from "../stacks/plan/sampleCluster";
+
+export interface Scenario {
+    cluster?: FakeCluster;
+    /** Extra or overriding config keys. */
+    config?: Record<string, string>;
+    /** Config used as is (no sample defaults). */
+    rawConfig?: Record<string, string>;
+    stack?: string;
+    preview?: boolean;
+}
+
+export const CLUSTER_CONFIG = { "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }) };
+
+/** Runs the program against the sample incident (the compromised pod only) unless told otherwise. */
+export async function run(s: Scenario = {}): Promise<Plan> {
+    const cluster = s.cluster ?? sampleCluster();
+    const config = s.rawConfig ?? configFor(s.cluster ? cluster.pods : [cluster.pods[0]], { ...CLUSTER_CONFIG, ...s.config });
+    const result = await runIncident({ cluster, config, stack: s.stack, preview: s.preview });
+    return new Plan(result);
+}
+
+/** Query helpers over one recorded run. */
+export class Plan {
+    constructor(readonly result: RunResult) {
+        const urns = result.resources.map((r) => r.urn);
+        // The mock monitor silently overwrites duplicate URNs; a collision must fail the test.
+        expect(new Set(urns).size).toBe(urns.length);
+    }
+
+    get resources(): Recorded[] {
+        return this.result.resources;
+    }
+
+    get outputs(): Record<string, any> {
+        return this.result.outputs;
+    }
+
+    ofType(type: string): Recorded[] {
+        return this.resources.filter((r) => r.type === type && !r.read);
+    }
+
+    /** The one resource whose name ends with `suffix`. */
+    one(suffix: string): Recorded {
+        const hits = this.resources.filter((r) => r.name.endsWith(suffix));
+        expect(hits.map((h) => h.name), `exactly one resource named *${suffix}`).toHaveLength(1);
+        return hits[0];
+    }
+
+    all(suffix: string): Recorded[] {
+        return this.resources.filter((r) => r.name.endsWith(suffix));
+    }
+
+    /** Every URN `r` waits for, directly or through other resources. */
+    waitsFor(r: Recorded): Set<string> {
+        const byUrn = new Map(this.resources.map((x) => [x.urn, x]));
+        const seen = new Set<string>();
+        const stack = [...r.dependencies];
+        while (stack.length) {
+            const u = stack.pop()!;
+            if (seen.has(u)) continue;
+            seen.add(u);
+            stack.push(...(byUrn.get(u)?.dependencies ?? []));
+        }
+        return seen;
+    }
+
+    waits(r: Recorded, on: Recorded): boolean {
+        return this.waitsFor(r).has(on.urn);
+    }
+
+    commands(): Recorded[] {
+        return this.ofType("command:local:Command");
+    }
+}

@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
+import { Plan, run } from "../../harness";
+
+/** Order is a safety property: each rule here is a `dependsOn` in the program. */
+describe.each([
+    ["after-drain", {}],
+    ["immediate", { "quarantine:nodeIsolation": "immediate" }],
+])("node isolation %s", (mode, config) => {
+    let plan: Plan;
+    beforeAll(async () => {
+        plan = await run({ config });
+    });
+    const node = (s: string) => plan.one(`/node/${SAMPLE_NODE}/${s}`);
+    const vm = (s: string) => plan.one(`/vm/${SAMPLE_NODE}/${s}`);
+    const cutOff = () => [vm("tag"), vm("remove-external-ip")];
+
+    it("starts the snapshots at once, and nothing in the quarantine waits for them", () => {
+        const snaps = plan.ofType("gcp:compute/snapshot:Snapshot");
+        for (const s of snaps) expect(s.dependencies).toEqual([]);
+        for (const r of plan.resources) {
+            for (const s of snaps) expect(plan.waits(r, s), `${r.name} waits for ${s.name}`).toBe(false);
+        }
+    });
+
+    it("cuts the pod off at once: its label and NetworkPolicy wait for nothing", () => {
+        expect(plan.one("/pods/default/compromised-pod/label").dependencies).toEqual([]);
+        expect(plan.one("/pods/default/deny-all").dependencies).toEqual([]);
+    });
+
+    it("drains only after the cordon and the pod's quarantine label", () => {
+        expect(plan.waits(node("drain"), node("cordon"))).toBe(true);
+        expect(plan.waits(node("drain"), plan.one("/pods/default/compromised-pod/label"))).toBe(true);
+    });
+
+    it("tags the VM and removes its IP only after the abandon, every firewall rule, and the pod's isolation", () => {
+        const prerequisites = [
+            vm("abandon"),
+            ...plan.ofType("gcp:compute/firewall:Firewall"),
+            plan.one("/pods/default/compromised-pod/label"),
+            plan.one("/pods/default/deny-all"),
+        ];
+        for (const step of cutOff()) {
+            for (const p of prerequisites) expect(plan.waits(step, p), `${step.name} after ${p.name}`).toBe(true);
+        }
+    });
+
+    if (mode === "after-drain") {
+        it("cuts the node off only after the drain, so its kubelet can still stop drained pods", () => {
+            for (const step of cutOff()) expect(plan.waits(step, node("drain"))).toBe(true);
+            expect(node("drain").inputs.environment.BEST_EFFORT).toBe("false");
+        });
+    } else {
+        it("cuts the node off without waiting for the drain, which becomes best effort", () => {
+            for (const step of cutOff()) expect(plan.waits(step, node("drain"))).toBe(false);
+            expect(node("drain").inputs.environment.BEST_EFFORT).toBe("true");
+            expect(plan.outputs.nodeIsolation).toBe("immediate");
+        });
+    }
+});

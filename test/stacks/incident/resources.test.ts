@@ -1,0 +1,189 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { IAP_RANGE } from "../../../components/firewall";
+import { SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
+import { Plan, run } from "../../harness";
+
+/** Each step of the GKE runbook, as the `isolate` level declares it for the sample incident. */
+let plan: Plan;
+beforeAll(async () => {
+    plan = await run();
+});
+
+describe("discovery", () => {
+    it("reads the named pod and its node, and asks GCE for the node's VM", () => {
+        const reads = plan.resources.filter((r) => r.read).map((r) => [r.type, r.inputs.id]);
+        expect(reads).toEqual([
+            ["kubernetes:core/v1:Pod", "default/compromised-pod"],
+            ["kubernetes:core/v1:Node", SAMPLE_NODE],
+        ]);
+        const vm = plan.result.invokes.find((i) => i.token === "gcp:compute/getInstance:getInstance");
+        expect(vm?.inputs).toMatchObject({ name: SAMPLE_NODE, zone: "us-central1-a", project: "acme-prod" });
+    });
+});
+
+describe("forensic snapshots", () => {
+    it("snapshots both disks of the node, labelled with the incident, and keeps them on destroy", () => {
+        const snaps = plan.ofType("gcp:compute/snapshot:Snapshot");
+        expect(snaps.map((s) => s.inputs.sourceDisk.split("/").pop()).sort()).toEqual([SAMPLE_NODE, `${SAMPLE_NODE}-data`]);
+        for (const s of snaps) {
+            expect(s.retainOnDelete).toBe(true);
+            expect(s.inputs.deletionPolicy).toBe("ABANDON");
+            expect(s.inputs.labels).toMatchObject({ "quarantine-incident": "42" });
+            expect(s.inputs.name).toMatch(/^q-42-gke-cluster-pool-1-abcdeffff-zgt8/);
+        }
+        expect(plan.outputs.snapshotNames).toEqual(snaps.map((s) => s.inputs.name));
+    });
+});
+
+describe("pod isolation", () => {
+    it("labels the pod quarantine=true and with the incident, by server-side apply, without force", () => {
+        const patch = plan.one("/pods/default/compromised-pod/label");
+        expect(patch.type).toBe("kubernetes:core/v1:PodPatch");
+        expect(patch.inputs.metadata).toEqual({
+            name: "compromised-pod",
+            namespace: "default",
+            labels: { quarantine: "true", "quarantine/incident": "42" },
+            annotations: { "pulumi.com/patchFieldManager": "quarantine-42", "pulumi.com/skipAwait": "true" },
+        });
+    });
+
+    it("denies all ingress and egress of pods carrying the incident label, in the pod's namespace", () => {
+        const np = plan.one("/pods/default/deny-all");
+        expect(np.type).toBe("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        expect(np.inputs.metadata).toMatchObject({ name: "quarantine-42-deny-all", namespace: "default" });
+        expect(np.inputs.spec).toEqual({
+            podSelector: { matchLabels: { "quarantine/incident": "42" } },
+            policyTypes: ["Ingress", "Egress"],
+        });
+    });
+
+    it("detaches the pod from its other labels so no existing policy still selects it", () => {
+        const detach = plan.one("/pods/default/compromised-pod/detach");
+        expect(detach.inputs.environment).toMatchObject({ POD: "compromised-pod", NAMESPACE: "default" });
+        expect(detach.inputs.create).toContain(`label pod "$POD" "\${remove[@]}"`);
+        expect(detach.inputs.delete).toContain(`label pod "$POD" --overwrite "\${restore[@]}"`);
+        const check = plan.one("/pods/default/policy-check");
+        expect(check.inputs.create).toContain("get networkpolicy");
+    });
+});
+
+describe("cordon and drain", () => {
+    it("cordons the node and labels it under investigation, co-owned per incident", () => {
+        const cordon = plan.one(`/node/${SAMPLE_NODE}/cordon`);
+        expect(cordon.type).toBe("kubernetes:core/v1:NodePatch");
+        expect(cordon.inputs.spec).toEqual({ unschedulable: true });
+        expect(cordon.inputs.metadata).toEqual({
+            name: SAMPLE_NODE,
+            labels: { "quarantine/investigation": "true" },
+            annotations: { "pulumi.com/patchFieldManager": "quarantine-42" },
+        });
+    });
+
+    it("drains every pod but the quarantined ones, bounded in time, against the configured context", () => {
+        const drain = plan.one(`/node/${SAMPLE_NODE}/drain`);
+        expect(drain.inputs.create).toContain(
+            `drain "$NODE" --pod-selector='!quarantine' --ignore-daemonsets --delete-emptydir-data --timeout="$TIMEOUT"`,
+        );
+        expect(drain.inputs.create).not.toContain("--force");
+        expect(drain.inputs.environment).toMatchObject({
+            NODE: SAMPLE_NODE,
+            TIMEOUT: "5m",
+            CONTEXT: "gke_acme-prod_us-central1_prod",
+            BEST_EFFORT: "false",
+        });
+    });
+});
+
+describe("node isolation", () => {
+    const rule = (suffix: string) => plan.one(`/firewall/default/${suffix}`).inputs;
+
+    it("denies all egress at priority 0 and all ingress at priority 1, for the incident tag only", () => {
+        expect(rule("egress-deny")).toMatchObject({
+            network: "default",
+            direction: "EGRESS",
+            denies: [{ protocol: "all" }],
+            destinationRanges: ["0.0.0.0/0"],
+            priority: 0,
+            targetTags: ["quarantine-42"],
+        });
+        expect(rule("ingress-deny")).toMatchObject({
+            direction: "INGRESS",
+            denies: [{ protocol: "all" }],
+            sourceRanges: ["0.0.0.0/0"],
+            priority: 1,
+            targetTags: ["quarantine-42"],
+        });
+    });
+
+    it("allows only SSH from the bastion to the node, and only IAP to the bastion", () => {
+        expect(rule("ssh-bastion")).toMatchObject({
+            direction: "INGRESS",
+            allows: [{ protocol: "tcp", ports: ["22"] }],
+            sourceTags: ["quarantine-42-bastion"],
+            priority: 0,
+            targetTags: ["quarantine-42"],
+        });
+        expect(rule("ssh-bastion").sourceRanges).toBeUndefined();
+        expect(rule("iap-bastion")).toMatchObject({
+            allows: [{ protocol: "tcp", ports: ["22"] }],
+            sourceRanges: [IAP_RANGE],
+            targetTags: ["quarantine-42-bastion"],
+        });
+    });
+
+    it("abandons the VM from its group, protects it, tags it and removes its external IP", () => {
+        const vm = `/vm/${SAMPLE_NODE}/`;
+        expect(plan.one(`${vm}abandon`).inputs.environment).toMatchObject({
+            MIG: "gke-cluster-pool-1-abcdeffff-grp",
+            MIG_SCOPE: "zone",
+            MIG_LOCATION: "us-central1-a",
+            INSTANCE: SAMPLE_NODE,
+            PROJECT: "acme-prod",
+        });
+        expect(plan.one(`${vm}abandon`).inputs.create).toContain("abandon-instances");
+        expect(plan.one(`${vm}protect`).inputs.environment).toMatchObject({ WAS_PROTECTED: "false" });
+        expect(plan.one(`${vm}tag`).inputs.environment).toMatchObject({ TAG: "quarantine-42", ZONE: "us-central1-a" });
+        expect(plan.one(`${vm}tag`).inputs.create).toContain(`add-tags "$INSTANCE" --tags "$TAG"`);
+        expect(plan.one(`${vm}tag`).inputs.delete).toContain(`remove-tags "$INSTANCE" --tags "$TAG"`);
+        expect(plan.one(`${vm}remove-external-ip`).inputs.environment).toMatchObject({ EXTERNAL_IP: "203.0.113.7" });
+        expect(plan.one(`${vm}remove-external-ip`).inputs.create).toContain("delete-access-config");
+    });
+});
+
+describe("bastion", () => {
+    it("is a Shielded, OS Login VM in the node's subnetwork with no external IP and no service account", () => {
+        const [vm] = plan.ofType("gcp:compute/instance:Instance");
+        expect(vm.inputs).toMatchObject({
+            zone: "us-central1-a",
+            tags: ["quarantine-42-bastion"],
+            shieldedInstanceConfig: { enableSecureBoot: true },
+            metadata: { "enable-oslogin": "TRUE" },
+        });
+        expect(vm.inputs.networkInterfaces).toEqual([
+            { network: "default", subnetwork: "projects/acme-prod/regions/us-central1/subnetworks/default" },
+        ]);
+        expect(vm.inputs.serviceAccount).toBeUndefined();
+        expect(plan.outputs.bastionSshCommand).toBe(
+            `gcloud compute ssh ${vm.inputs.name} --zone us-central1-a --project acme-prod --tunnel-through-iap`,
+        );
+    });
+});
+
+describe("stack outputs", () => {
+    it("name the incident, its tag, the evidence and every one-way action", () => {
+        expect(plan.outputs).toMatchObject({ incidentId: "42", level: "isolate", isolationTag: "quarantine-42" });
+        expect(plan.outputs.oneWayActions).toEqual([
+            `abandoned ${SAMPLE_NODE} from managed instance group gke-cluster-pool-1-abcdeffff-grp`,
+            `removed external IP 203.0.113.7 from ${SAMPLE_NODE} (an ephemeral address can't be reclaimed)`,
+            `drained ${SAMPLE_NODE}: evicted pods were rescheduled on other nodes and do not come back`,
+        ]);
+    });
+});
+
+describe("destroy", () => {
+    it("keeps the snapshots and nothing else; every command has a delete", () => {
+        const retained = plan.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
+        expect(new Set(retained)).toEqual(new Set(["gcp:compute/snapshot:Snapshot"]));
+        for (const c of plan.commands()) expect(c.inputs.delete, c.name).toMatch(/^# step: /);
+    });
+});
