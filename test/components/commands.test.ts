@@ -1,0 +1,119 @@
+import { execFileSync } from "child_process";
+import { mkdtempSync, writeFileSync, chmodSync, readFileSync, existsSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { scaledCluster } from "../../stacks/plan/sampleCluster";
+import { Plan, run } from "../harness";
+
+/**
+ * Commands are an attack surface: a pod or node name comes from the cluster, which the attacker
+ * may control. Every rule below holds for every command the stack declares.
+ */
+let plan: Plan;
+beforeAll(async () => {
+    plan = await run({ cluster: scaledCluster(4, 2), config: { "quarantine:nodeIsolation": "after-drain" } });
+});
+
+describe("every command", () => {
+    it("runs bash with set -euo pipefail, and never hands its previous stdout back", () => {
+        expect(plan.commands().length).toBeGreaterThan(10);
+        for (const c of plan.commands()) {
+            expect(c.inputs.interpreter, c.name).toEqual(["/bin/bash", "-c"]);
+            expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(false);
+            for (const script of [c.inputs.create, c.inputs.delete]) {
+                expect(script, c.name).toMatch(/^# step: .*\n# destroy: .*\nset -euo pipefail\n/);
+            }
+        }
+    });
+
+    it("has constant script text: no name, zone, project or context is spliced in", () => {
+        for (const c of plan.commands()) {
+            const values = Object.entries(c.inputs.environment as Record<string, string>)
+                .filter(([k]) => !["QUARANTINE_STEP", "BEST_EFFORT", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION"].includes(k))
+                .map(([, v]) => v);
+            for (const v of values) {
+                expect(c.inputs.create.includes(v), `${c.name} create contains ${v}`).toBe(false);
+                expect(c.inputs.delete.includes(v), `${c.name} delete contains ${v}`).toBe(false);
+            }
+        }
+        // Same step, other node: the same script.
+        const tags = plan.all("/tag");
+        expect(tags).toHaveLength(2);
+        expect(tags[0].inputs.create).toBe(tags[1].inputs.create);
+    });
+
+    it("passes --context to every kubectl and --project and --zone or --region to every gcloud", () => {
+        for (const c of plan.commands()) {
+            for (const script of [c.inputs.create, c.inputs.delete] as string[]) {
+                const lines = script.split("\n").filter((l) => !l.startsWith("#"));
+                for (const l of lines.filter((x) => /\bgcloud compute\b/.test(x))) {
+                    expect(l, c.name).toContain('--project "$PROJECT"');
+                    expect(l, c.name).toMatch(/--zone "\$ZONE"|"\$scope" "\$MIG_LOCATION"/);
+                }
+                if (/\bk (get|drain|label|annotate)\b/.test(script)) {
+                    expect(script, c.name).toContain('kubectl --context "$CONTEXT"');
+                }
+            }
+        }
+    });
+
+    it("quotes every variable it expands", () => {
+        for (const c of plan.commands()) {
+            const env = Object.keys(c.inputs.environment);
+            for (const script of [c.inputs.create, c.inputs.delete] as string[]) {
+                for (const name of env) {
+                    const unquoted = new RegExp(`(^|[^"=])\\$${name}\\b`, "m");
+                    expect(unquoted.test(script.replace(/"[^"\n]*"/g, '""')), `${c.name}: $${name} unquoted`).toBe(false);
+                }
+            }
+        }
+    });
+});
+
+/**
+ * Bypassing config validation: even a hostile name that reached a script stays one argument.
+ * The scripts run for real against stand-in `kubectl` and `gcloud` that record their arguments.
+ */
+describe("hostile names reaching a script", () => {
+    const hostile = ['$(touch "$CANARY")', '`touch "$CANARY"`', '; touch "$CANARY"', "a'b\"c", "x\ny", "-rf"];
+
+    function fakeBin(dir: string): string {
+        const bin = join(dir, "bin");
+        execFileSync("mkdir", ["-p", bin]);
+        for (const tool of ["kubectl", "gcloud"]) {
+            const p = join(bin, tool);
+            // Records each argument on its own NUL-terminated record; prints nothing to stdout.
+            writeFileSync(p, `#!/bin/bash\nprintf '%s\\0' "${tool}" "$@" >> "$RECORD"\nprintf '\\0\\n' >> "$RECORD"\n`);
+            chmodSync(p, 0o755);
+        }
+        return bin;
+    }
+
+    it.each(hostile)("%j stays a single argument and runs nothing", (name) => {
+        const dir = mkdtempSync(join(tmpdir(), "quarantine-hostile-"));
+        const bin = fakeBin(dir);
+        const canary = join(dir, "canary");
+        const record = join(dir, "record");
+        for (const c of plan.commands()) {
+            const env: Record<string, string> = {};
+            for (const [k, v] of Object.entries(c.inputs.environment as Record<string, string>)) {
+                env[k] = ["NODE", "POD", "NAMESPACE", "INSTANCE", "TAG", "MIG"].includes(k) ? name : v;
+            }
+            for (const script of [c.inputs.create, c.inputs.delete] as string[]) {
+                try {
+                    execFileSync("/bin/bash", ["-c", script], {
+                        env: { PATH: `${bin}:/usr/bin:/bin`, RECORD: record, CANARY: canary, ...env },
+                        stdio: ["ignore", "pipe", "pipe"],
+                        timeout: 10_000,
+                    });
+                } catch {
+                    // A script may fail on the fakes' empty answers; what matters is what it ran.
+                }
+            }
+        }
+        expect(existsSync(canary)).toBe(false);
+        const args = readFileSync(record, "utf8").split("\0");
+        expect(args.filter((a) => a === name).length).toBeGreaterThan(0);
+    });
+});
