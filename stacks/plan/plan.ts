@@ -1,0 +1,81 @@
+import { readFileSync } from "fs";
+import { basename } from "path";
+import { load } from "js-yaml";
+import { runIncident, type RunOptions } from "./engine";
+import { renderPlan } from "./render";
+import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "./sampleCluster";
+
+/**
+ * `npm run plan [-- stacks/Pulumi.incident-42.example.yaml]`: the containment plan, offline.
+ * Without an argument it plans the bundled sample incident (the GKE runbook's node). With a stack
+ * config file it plans that config against the sample cluster: its pods are placed on the sample
+ * node, so a responder sees what their config would declare before any cloud is involved.
+ */
+
+/** Pulumi stack config (`config:` map) to the flat `allConfig()` shape the program reads. */
+export function flattenStackConfig(text: string): Record<string, string> {
+    const doc = (load(text) ?? {}) as { config?: Record<string, unknown> };
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(doc.config ?? {})) {
+        if (v !== null && typeof v === "object" && "secure" in (v as object)) {
+            throw new Error(`${k} is a secret; the offline plan can't decrypt it`);
+        }
+        out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return out;
+}
+
+/** The sample cluster, extended so that the config's pods, project and cluster exist in it. */
+export function clusterFor(config: Record<string, string>): FakeCluster {
+    const base = sampleCluster();
+    const project = config["gcp:project"] ?? base.project;
+    let refs: unknown = [];
+    try {
+        refs = JSON.parse(config["quarantine:pods"] ?? "[]");
+    } catch {
+        // Left to the program's config validation, which names the key.
+    }
+    const pods = [...base.pods];
+    for (const ref of Array.isArray(refs) ? refs : []) {
+        const [namespace, name] = String(ref).split("/");
+        if (!pods.some((p) => p.namespace === namespace && p.name === name)) {
+            pods.push({ namespace, name, node: SAMPLE_NODE, labels: { app: "sample" } });
+        }
+    }
+    const clusters = [...base.clusters];
+    try {
+        const c = JSON.parse(config["quarantine:cluster"] ?? "null");
+        if (c?.name && c?.location) clusters.push({ name: c.name, location: c.location, networkPolicyEnabled: true });
+    } catch {
+        // As above.
+    }
+    return { ...base, project, pods, clusters };
+}
+
+export function planOptions(file?: string): RunOptions {
+    if (!file) {
+        const cluster = sampleCluster();
+        return {
+            cluster,
+            stack: "incident-42",
+            config: configFor([cluster.pods[0]], {
+                "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
+            }),
+        };
+    }
+    const config = flattenStackConfig(readFileSync(file, "utf8"));
+    const stack = /^Pulumi\.(.+?)(\.example)?\.ya?ml$/.exec(basename(file))?.[1] ?? "incident-plan";
+    return { cluster: clusterFor(config), stack, config };
+}
+
+async function main(): Promise<void> {
+    const result = await runIncident({ ...planOptions(process.argv[2]), preview: true });
+    process.stdout.write(`${renderPlan(result)}\n`);
+}
+
+if (require.main === module) {
+    main().catch((e: Error) => {
+        process.stderr.write(`${e.message}\n`);
+        process.exit(1);
+    });
+}

@@ -1,0 +1,165 @@
+import type { Recorded, RunResult } from "./engine";
+
+/**
+ * Turns a recorded run into the containment plan a responder reads before `pulumi up`: every
+ * step in dependency order, grouped in waves (a wave's steps run in parallel, each wave after
+ * the steps it names), with the command it runs or the resource it declares, and what destroy
+ * does about it.
+ */
+
+export interface PlanStep {
+    readonly index: number;
+    readonly wave: number;
+    readonly urn: string;
+    readonly title: string;
+    /** The command line(s) it runs, or the resource's key inputs. */
+    readonly detail: string[];
+    readonly destroy: string;
+    /** Indexes of the steps it waits for directly. */
+    readonly after: number[];
+}
+
+const last = (s: string) => s.split("/").filter(Boolean).pop() ?? s;
+
+function describe(r: Recorded): { title: string; detail: string[]; destroy: string } {
+    const i = r.inputs;
+    switch (r.type) {
+        case "command:local:Command":
+            return describeCommand(r);
+        case "gcp:compute/snapshot:Snapshot":
+            return {
+                title: `Snapshot disk ${last(i.sourceDisk)}`,
+                detail: [`gcp.compute.Snapshot ${i.name}`],
+                destroy: r.retainOnDelete ? "kept: evidence (retainOnDelete, deletionPolicy ABANDON)" : "DELETED",
+            };
+        case "kubernetes:core/v1:PodPatch":
+            return {
+                title: `Label pod ${i.metadata.namespace}/${i.metadata.name} ${labels(i.metadata.labels)}`,
+                detail: [`PodPatch, server-side apply as ${i.metadata.annotations["pulumi.com/patchFieldManager"]}, skipAwait`],
+                destroy: "reversed: the incident's labels are removed",
+            };
+        case "kubernetes:networking.k8s.io/v1:NetworkPolicy":
+            return {
+                title: `Deny all traffic of pods ${labels(i.spec.podSelector.matchLabels)} in ${i.metadata.namespace}`,
+                detail: [`NetworkPolicy ${i.metadata.namespace}/${i.metadata.name}, policyTypes ${i.spec.policyTypes.join("+")}, no rules`],
+                destroy: "reversed: the policy is deleted",
+            };
+        case "kubernetes:core/v1:NodePatch":
+            return {
+                title: `Cordon node ${i.metadata.name} and label it ${labels(i.metadata.labels)}`,
+                detail: [`NodePatch spec.unschedulable=true as ${i.metadata.annotations["pulumi.com/patchFieldManager"]}`],
+                destroy: "reversed: uncordoned, unless another incident still holds the node",
+            };
+        case "gcp:compute/firewall:Firewall":
+            return {
+                title: `Firewall rule ${i.name}`,
+                detail: [firewall(i)],
+                destroy: "reversed: the rule is deleted",
+            };
+        case "gcp:compute/instance:Instance":
+            return {
+                title: `Bastion VM ${i.name} in ${last(i.networkInterfaces[0].subnetwork)}`,
+                detail: [`${i.machineType}, no external IP, Shielded VM, OS Login, tag ${i.tags.join(",")}, no service account`],
+                destroy: "reversed: the bastion is deleted",
+            };
+        default:
+            return { title: `${r.type} ${r.name}`, detail: [], destroy: "reversed: deleted" };
+    }
+}
+
+function labels(l: Record<string, string>): string {
+    return Object.entries(l)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+}
+
+function firewall(i: Record<string, any>): string {
+    const action = i.denies ? "deny" : "allow";
+    const rules = (i.denies ?? i.allows) as { protocol: string; ports?: string[] }[];
+    const what = rules.map((x) => (x.ports ? `${x.protocol}:${x.ports.join(",")}` : x.protocol)).join(" ");
+    const peer =
+        i.direction === "EGRESS"
+            ? `to ${i.destinationRanges.join(",")}`
+            : `from ${i.sourceTags ? `tag ${i.sourceTags.join(",")}` : i.sourceRanges.join(",")}`;
+    return `${i.direction} ${action} ${what} ${peer}, priority ${i.priority}, targets tag ${i.targetTags.join(",")}`;
+}
+
+function describeCommand(r: Recorded): { title: string; detail: string[]; destroy: string } {
+    const create: string = r.inputs.create;
+    const step = /^# step: (.*)$/m.exec(create)?.[1] ?? r.name;
+    const destroy = /^# destroy: (.*)$/m.exec(create)?.[1] ?? "unknown";
+    const calls = create
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => /^(k |kubectl |gcloud |gone_ok )/.test(l) || /\$\((k|gcloud) /.test(l))
+        .map((l) => `$ ${l.replace(/^k /, "kubectl ")}`);
+    const env = Object.entries(r.inputs.environment as Record<string, string>)
+        .filter(([k]) => k !== "QUARANTINE_STEP")
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ");
+    return { title: step, detail: [...calls, `  with ${env}`], destroy };
+}
+
+/** Within a wave: evidence first, then the pod's isolation, then the rest, as the runbook reads. */
+function rank(r: Recorded): number {
+    if (r.type === "gcp:compute/snapshot:Snapshot") return 0;
+    if (r.type === "kubernetes:core/v1:PodPatch" || r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy") return 1;
+    return 2;
+}
+
+/** Steps in dependency order; wave n+1 holds the steps whose last prerequisite is in wave n. */
+export function planSteps(result: RunResult): PlanStep[] {
+    const steps = result.resources.filter((r) => r.custom && !r.read);
+    const byUrn = new Map(steps.map((r) => [r.urn, r]));
+    const wave = new Map<string, number>();
+    const waveOf = (r: Recorded, seen = new Set<string>()): number => {
+        const known = wave.get(r.urn);
+        if (known !== undefined) return known;
+        if (seen.has(r.urn)) throw new Error(`dependency cycle through ${r.name}`);
+        seen.add(r.urn);
+        const deps = r.dependencies.map((u) => byUrn.get(u)).filter((d): d is Recorded => d !== undefined);
+        const w = deps.length === 0 ? 1 : Math.max(...deps.map((d) => waveOf(d, seen))) + 1;
+        wave.set(r.urn, w);
+        return w;
+    };
+    const ordered = steps
+        .map((r, i) => ({ r, i, w: waveOf(r) }))
+        .sort((a, b) => a.w - b.w || rank(a.r) - rank(b.r) || a.i - b.i)
+        .map((x) => x.r);
+    const index = new Map(ordered.map((r, i) => [r.urn, i + 1]));
+    return ordered.map((r) => ({
+        index: index.get(r.urn)!,
+        wave: wave.get(r.urn)!,
+        urn: r.urn,
+        ...describe(r),
+        after: r.dependencies.map((u) => index.get(u)).filter((n): n is number => n !== undefined).sort((a, b) => a - b),
+    }));
+}
+
+export function renderPlan(result: RunResult): string {
+    const o = result.outputs;
+    const out: string[] = [];
+    out.push(`Containment plan for incident ${o.incidentId}: level ${o.level}${o.nodeIsolation ? `, node isolation ${o.nodeIsolation}` : ""}`);
+    out.push("", "Found (reads; `pulumi preview` shows them as =read):");
+    for (const n of o.nodes as any[]) {
+        out.push(`  node ${n.node} (${n.zone}) runs ${n.pods.join(", ")}`);
+        out.push(`    group ${n.instanceGroup ?? "none"}, external IP ${n.externalIp ?? "none"}, disks ${n.disks.join(", ")}`);
+    }
+    if (o.networkPolicyEnforcement) out.push(`  NetworkPolicy enforcement: ${o.networkPolicyEnforcement}`);
+    let current = 0;
+    for (const s of planSteps(result)) {
+        if (s.wave !== current) {
+            current = s.wave;
+            out.push("", current === 1 ? "Wave 1 — starts at once, in parallel:" : `Wave ${current} — each step after the steps it names:`);
+        }
+        out.push(`  [${s.index}] ${s.title}${s.after.length ? `   (after ${s.after.map((a) => `[${a}]`).join(" ")})` : ""}`);
+        for (const d of s.detail) out.push(`        ${d}`);
+        out.push(`        destroy: ${s.destroy}`);
+    }
+    out.push("", "One-way actions (pulumi destroy does not undo them):");
+    for (const a of (o.oneWayActions as string[]) ?? []) out.push(`  - ${a}`);
+    if (((o.oneWayActions as string[]) ?? []).length === 0) out.push("  none");
+    if (o.bastionSshCommand) out.push("", `Inspect through the bastion: ${o.bastionSshCommand}`);
+    for (const w of result.warnings) out.push("", `warning: ${w}`);
+    return out.join("\n");
+}
