@@ -72,6 +72,24 @@ describe("several pods over several nodes", () => {
     });
 });
 
+describe("names", () => {
+    it("stay valid GCE names of at most 63 characters for the longest node and disk names", async () => {
+        const long = `gke-${"a".repeat(40)}-pool-1-abcdeffff-zgt8`.slice(0, 63);
+        const base = sampleCluster();
+        const cluster = {
+            ...base,
+            pods: [{ ...base.pods[0], node: long }],
+            nodes: [{ ...base.nodes[0], name: long, disks: [long, `${long.slice(0, 58)}-data`] }],
+        };
+        const plan = await run({ cluster, stack: "incident-2026-11-25-abcdef" });
+        const gceNames = plan.resources
+            .filter((r) => r.type.startsWith("gcp:") && !r.read)
+            .flatMap((r) => [r.inputs.name, ...(r.inputs.targetTags ?? []), ...(r.inputs.tags ?? [])]);
+        expect(gceNames.length).toBeGreaterThan(8);
+        for (const n of gceNames) expect(n).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    });
+});
+
 describe("preview", () => {
     it("shows the same quarantine as the update, because discovery reads resolve during preview", async () => {
         const up = await run();
