@@ -61,13 +61,13 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident): Recor
         outputs.networkPolicyEnforcement = `verified on cluster ${found.cluster.name}`;
     } else {
         outputs.networkPolicyEnforcement = "not verified: set quarantine:cluster.name and quarantine:cluster.location";
-        pulumi.log.warn(
+        void pulumi.log.warn(
             "NetworkPolicy enforcement was not verified: without it the pod's deny-all policy is a silent no-op. " +
                 "Set quarantine:cluster.name and quarantine:cluster.location so preview checks it.",
         );
     }
     if (!cfg.detachLabels) {
-        pulumi.log.warn(
+        void pulumi.log.warn(
             "quarantine:detachLabels is false: any existing NetworkPolicy that selects the pod's labels and allows traffic overrides the deny-all.",
         );
     }
