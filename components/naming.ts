@@ -8,9 +8,10 @@ export const K8S_DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const K8S_DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /**
  * Incident ids end up inside GCE names, network tags, GCE labels and Kubernetes label values;
- * 20 characters leave room for the longest derived name within GCE's 63.
+ * 20 characters leave room for the longest derived name within GCE's 63. An id may not end in
+ * `-bastion`: incident `42-bastion`'s isolation tag would be incident 42's bastion tag.
  */
-export const INCIDENT_ID = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
+export const INCIDENT_ID = /^(?!.*-bastion$)[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
 
 export const GCE_NAME_MAX = 63;
 

@@ -49,7 +49,7 @@ function podRefProblem(v: string): string | undefined {
     }
     const [ns, name] = parts;
     if (!K8S_DNS_LABEL.test(ns)) {
-        return `is not a valid pod name: namespace "${ns}" is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), e.g. default/web-5d9f`;
+        return `is not a valid pod name: namespace ${JSON.stringify(ns)} is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), e.g. default/web-5d9f`;
     }
     if (!isK8sSubdomain(name)) {
         return "is not a valid pod name: expected namespace/name, e.g. default/web-5d9f";
@@ -96,14 +96,14 @@ const schema = z
                 }
             }),
         incident: z
-            .string()
-            .regex(INCIDENT_ID, { message: "is not a valid incident id (lowercase letters, digits, '-'; ≤ 20), e.g. 42" })
+            .string({ error: "must be a string: an incident id, e.g. 42" })
+            .regex(INCIDENT_ID, { message: "is not a valid incident id (lowercase letters, digits, '-'; ≤ 20; not ending in -bastion), e.g. 42" })
             .optional(),
         nodeIsolation: z
             .enum(NODE_ISOLATION, { error: `must be one of ${NODE_ISOLATION.join(" | ")}, e.g. after-drain` })
             .default("after-drain"),
         drainTimeout: z
-            .string()
+            .string({ error: "must be a string: seconds or minutes, e.g. 300s or 5m" })
             .regex(/^([1-9][0-9]{0,3}s|[1-9][0-9]?m)$/, { message: "is not a drain timeout: seconds or minutes, e.g. 300s or 5m" })
             .default("5m"),
         detachLabels: z.boolean({ error: "must be true or false, e.g. true" }).default(true),
@@ -116,9 +116,9 @@ const schema = z
             .optional(),
         bastion: z
             .object({
-                machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { message: "is not a machine type, e.g. e2-small" }).default("e2-small"),
+                machineType: z.string({ error: "must be a string: a machine type, e.g. e2-small" }).regex(/^[a-z0-9]+-[a-z0-9-]+$/, { message: "is not a machine type, e.g. e2-small" }).default("e2-small"),
                 image: z
-                    .string()
+                    .string({ error: "must be a string: an image family as project/family, e.g. debian-cloud/debian-12" })
                     .regex(/^[a-z][-a-z0-9]*\/[a-z][-a-z0-9]*$/, { message: "is not an image family as project/family, e.g. debian-cloud/debian-12" })
                     .default("debian-cloud/debian-12"),
             })
@@ -129,6 +129,8 @@ const schema = z
 
 const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const STACK_INCIDENT = /^incident-(.+)$/;
+/** Printable, no leading '-' (it would read as a flag), no shell or control characters. */
+const KUBE_CONTEXT = /^[A-Za-z0-9_.@:][-A-Za-z0-9_.@:/]{0,252}$/;
 
 /**
  * Pulumi stores structured config (`--path`, lists, objects) as JSON text and everything else as
@@ -144,6 +146,19 @@ function decode(value: string): unknown {
         }
     }
     return value;
+}
+
+/** The settings known at `path`: the top level, or inside `cluster` / `bastion`. */
+function knownKeys(path: PropertyKey[]): string[] {
+    let s: unknown = schema;
+    for (const p of [...path, undefined]) {
+        while (typeof (s as { unwrap?: unknown } | undefined)?.unwrap === "function") s = (s as { unwrap(): unknown }).unwrap();
+        const shape = (s as { shape?: Record<string, unknown> } | undefined)?.shape;
+        if (!shape) return [];
+        if (p === undefined) return Object.keys(shape);
+        s = shape[String(p)];
+    }
+    return [];
 }
 
 function keyOf(path: PropertyKey[]): string {
@@ -184,7 +199,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
             if (issue.code === "unrecognized_keys") {
                 for (const k of issue.keys) {
                     const path = [...issue.path, k];
-                    problems.push(`${keyOf(path)} is not a known setting; known: ${Object.keys(schema.shape).join(", ")}`);
+                    problems.push(`${keyOf(path)} is not a known setting; known: ${knownKeys(issue.path).join(", ")}`);
                 }
                 continue;
             }
@@ -199,14 +214,16 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         problems.push(`gcp:project ${show(project)} is not a GCP project id, e.g. acme-prod`);
     }
     const kubeContext = all["kubernetes:context"];
-    if (!kubeContext) {
+    if (kubeContext && !KUBE_CONTEXT.test(kubeContext)) {
+        problems.push(`kubernetes:context ${show(kubeContext)} is not a kubeconfig context name, e.g. gke_acme-prod_us-central1_prod`);
+    } else if (!kubeContext) {
         problems.push(
             "kubernetes:context (unset) is required so kubectl never acts on whatever context the shell points at, e.g. pulumi config set kubernetes:context gke_acme-prod_us-central1_prod",
         );
     }
 
     let incidentId = parsed.success ? parsed.data.incident : undefined;
-    if (parsed.success && !incidentId) {
+    if (ours.incident === undefined) {
         const m = STACK_INCIDENT.exec(stack);
         if (m && INCIDENT_ID.test(m[1])) {
             incidentId = m[1];
@@ -217,17 +234,19 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         }
     }
 
+    if (parsed.success) {
+        const seen = new Set<string>();
+        for (const [i, p] of parsed.data.pods.entries()) {
+            const ref = `${p.namespace}/${p.name}`;
+            if (seen.has(ref)) problems.push(`quarantine:pods[${i}] ${show(ref)} is listed twice; list each pod once`);
+            seen.add(ref);
+        }
+    }
+
     if (problems.length > 0 || !parsed.success || !incidentId || !project || !kubeContext) {
         throw new ConfigError(problems);
     }
     const d = parsed.data;
-    const seen = new Set<string>();
-    for (const [i, p] of d.pods.entries()) {
-        const ref = `${p.namespace}/${p.name}`;
-        if (seen.has(ref)) problems.push(`quarantine:pods[${i}] ${show(ref)} is listed twice; list each pod once`);
-        seen.add(ref);
-    }
-    if (problems.length > 0) throw new ConfigError(problems);
 
     return {
         incidentId,

@@ -124,7 +124,10 @@ interface RawInstance {
     deletionProtection: boolean;
 }
 
-const CREATED_BY = /^projects\/[^/]+\/(zones|regions)\/([^/]+)\/instanceGroupManagers\/([^/]+)$/;
+// Strict on purpose: the group's name and location become gcloud arguments, and the metadata is
+// writable by whoever controls the VM. Anything unexpected means "no group found".
+const CREATED_BY =
+    /^projects\/[a-z0-9-]+\/(zones|regions)\/([a-z]+-[a-z]+[0-9]+(?:-[a-z])?)\/instanceGroupManagers\/([a-z]([-a-z0-9]{0,61}[a-z0-9])?)$/;
 
 /** The managed instance group that owns a VM, from the `created-by` metadata GCE writes. */
 export function parseCreatedBy(createdBy: string | undefined): MigRef | undefined {
