@@ -25,6 +25,11 @@ export const LABELS = {
     investigation: "quarantine/investigation",
 } as const;
 
+/** Annotation that keeps the labels the quarantine removed, so destroy can put them back. */
+export const DETACHED_LABELS_ANNOTATION = "quarantine/detached-labels";
+/** Annotation that keeps the pod's controller (`Kind/name`), which detaching makes it lose. */
+export const DETACHED_OWNER_ANNOTATION = "quarantine/detached-owner";
+
 export function isK8sSubdomain(s: string): boolean {
     return s.length <= 253 && K8S_DNS_SUBDOMAIN.test(s);
 }

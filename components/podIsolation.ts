@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { IncidentNames, LABELS } from "./naming";
+import { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION, IncidentNames, LABELS } from "./naming";
 import { KUBECTL, shellCommand } from "./shell";
 
 export interface PodIsolationArgs {
@@ -18,8 +18,7 @@ export interface PodIsolationArgs {
     readonly detachLabels?: boolean;
 }
 
-/** Annotation that keeps the labels the quarantine removed, so destroy can put them back. */
-export const DETACHED_LABELS_ANNOTATION = "quarantine/detached-labels";
+export { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming";
 
 /**
  * Cuts the compromised pods off at once: nothing here waits for anything.
@@ -88,7 +87,7 @@ export class PodIsolation extends pulumi.ComponentResource {
                           {
                               step: "Detach the pod from its other labels (kept in an annotation)",
                               destroy: "reversed: the recorded labels are put back and the annotation removed",
-                              environment: { ...env, POD: pod, ANNOTATION: DETACHED_LABELS_ANNOTATION },
+                              environment: { ...env, POD: pod, ANNOTATION: DETACHED_LABELS_ANNOTATION, OWNER_ANNOTATION: DETACHED_OWNER_ANNOTATION },
                               create: DETACH,
                               delete: REATTACH,
                           },
@@ -119,8 +118,11 @@ const DETACH = `${KUBECTL}
 recorded=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${RECORDED}')
 others=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${LABEL_LINES}' | grep -v -E '^quarantine(/incident)?=' || true)
 # Record once: a re-run finds the labels gone and must not overwrite the record with nothing.
+# The controller is recorded too: once the labels go, a ReplicaSet releases the pod and its owner
+# reference with it, and the delete-workload level still needs to know whose pod it was.
 if [ -z "$recorded" ] && [ -n "$others" ]; then
-  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION=$others"
+  owner=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}')
+  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION=$others" "$OWNER_ANNOTATION=$owner" >&2
 fi
 remove=()
 while IFS='=' read -r key _; do
@@ -144,7 +146,7 @@ while IFS= read -r pair; do
 done <<< "$recorded"
 if [ \${#restore[@]} -gt 0 ]; then
   k -n "$NAMESPACE" label pod "$POD" --overwrite "\${restore[@]}" >/dev/null
-  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION-" >/dev/null
+  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION-" "$OWNER_ANNOTATION-" >/dev/null
 fi
 echo "restored \${#restore[@]} labels"
 `;

@@ -1,5 +1,15 @@
-import { z } from "zod";
-import { GCE_NAME, INCIDENT_ID, K8S_DNS_LABEL, isK8sSubdomain } from "../components/naming";
+import { INCIDENT_ID } from "../components/naming";
+import {
+    DESTRUCTIVE_LEVELS,
+    schema,
+    type Level,
+    type NodeIsolationMode,
+    type PodRef,
+    type WorkloadAction,
+} from "./configSchema";
+
+export { DESTRUCTIVE_LEVELS, LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
+export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configSchema";
 
 /**
  * The whole `quarantine:*` contract in one schema, validated before any resource is registered.
@@ -7,18 +17,8 @@ import { GCE_NAME, INCIDENT_ID, K8S_DNS_LABEL, isK8sSubdomain } from "../compone
  * mid-incident who needs to know exactly which `pulumi config set` to run.
  */
 
-export const LEVELS = ["observe", "isolate", "redeploy", "delete-workload", "delete-node"] as const;
-export type Level = (typeof LEVELS)[number];
-/** Levels this release implements; the escalation steps beyond `isolate` come with issue #4. */
-export const SUPPORTED_LEVELS: readonly Level[] = ["observe", "isolate"];
-
-export const NODE_ISOLATION = ["after-drain", "immediate"] as const;
-export type NodeIsolationMode = (typeof NODE_ISOLATION)[number];
-
-export interface PodRef {
-    readonly namespace: string;
-    readonly name: string;
-}
+/** Every level is implemented; tests and policies iterate over this list. */
+export { LEVELS as SUPPORTED_LEVELS } from "./configSchema";
 
 export interface QuarantineConfig {
     readonly incidentId: string;
@@ -31,6 +31,12 @@ export interface QuarantineConfig {
     readonly detachLabels: boolean;
     readonly cluster?: { readonly name: string; readonly location: string };
     readonly bastion: { readonly machineType: string; readonly image: string };
+    /** What `delete-workload` does to the owning workload. */
+    readonly workloadAction: WorkloadAction;
+    /** Existing bucket for evidence; unset: the stack creates one. */
+    readonly evidenceBucket?: string;
+    readonly evidenceRetentionDays: number;
+    readonly capture: { readonly exec: boolean; readonly debugImage: string; readonly namespace: string };
     readonly project: string;
     readonly kubeContext: string;
 }
@@ -41,91 +47,6 @@ export class ConfigError extends Error {
         this.name = "ConfigError";
     }
 }
-
-function podRefProblem(v: string): string | undefined {
-    const parts = v.split("/");
-    if (parts.length !== 2) {
-        return "is not a valid pod name: expected namespace/name, e.g. default/web-5d9f";
-    }
-    const [ns, name] = parts;
-    if (!K8S_DNS_LABEL.test(ns)) {
-        return `is not a valid pod name: namespace ${JSON.stringify(ns)} is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), e.g. default/web-5d9f`;
-    }
-    if (!isK8sSubdomain(name)) {
-        return "is not a valid pod name: expected namespace/name, e.g. default/web-5d9f";
-    }
-    return undefined;
-}
-
-const podRef = z
-    .string({ error: "must be a string namespace/name, e.g. default/web-5d9f" })
-    .superRefine((v, ctx) => {
-        const problem = podRefProblem(v);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .transform((v): PodRef => {
-        const [namespace, name] = v.split("/");
-        return { namespace, name };
-    });
-
-const gceName = (what: string, example: string) =>
-    z.string({ error: `must be a string: a GCE ${what} name, e.g. ${example}` }).regex(GCE_NAME, {
-        message: `is not a valid GCE ${what} name (lowercase letter first, then letters, digits, '-'; ≤ 63), e.g. ${example}`,
-    });
-
-const location = z.string({ error: "is required: the cluster's region or zone, e.g. us-central1" }).regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, {
-    message: "is not a GCP region or zone, e.g. us-central1 or us-central1-a",
-});
-
-const schema = z
-    .object({
-        pods: z
-            .array(podRef, {
-                error: "must be a list of namespace/name, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f",
-            })
-            .min(1, { message: "must name at least one pod, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f" }),
-        level: z
-            .enum(LEVELS, { error: `must be one of ${LEVELS.join(" | ")}, e.g. isolate` })
-            .default("isolate")
-            .superRefine((v, ctx) => {
-                if (!SUPPORTED_LEVELS.includes(v)) {
-                    ctx.addIssue({
-                        code: "custom",
-                        message: `is not available yet (escalation beyond isolate is not built: issue #4); use ${SUPPORTED_LEVELS.join(" or ")}, e.g. isolate`,
-                    });
-                }
-            }),
-        incident: z
-            .string({ error: "must be a string: an incident id, e.g. 42" })
-            .regex(INCIDENT_ID, { message: "is not a valid incident id (lowercase letters, digits, '-'; ≤ 20; not ending in -bastion), e.g. 42" })
-            .optional(),
-        nodeIsolation: z
-            .enum(NODE_ISOLATION, { error: `must be one of ${NODE_ISOLATION.join(" | ")}, e.g. after-drain` })
-            .default("after-drain"),
-        drainTimeout: z
-            .string({ error: "must be a string: seconds or minutes, e.g. 300s or 5m" })
-            .regex(/^([1-9][0-9]{0,3}s|[1-9][0-9]?m)$/, { message: "is not a drain timeout: seconds or minutes, e.g. 300s or 5m" })
-            .default("5m"),
-        detachLabels: z.boolean({ error: "must be true or false, e.g. true" }).default(true),
-        cluster: z
-            .object(
-                { name: gceName("cluster", "prod-cluster"), location },
-                { error: "must be an object {name, location}, e.g. pulumi config set --path quarantine:cluster.name prod-cluster" },
-            )
-            .strict()
-            .optional(),
-        bastion: z
-            .object({
-                machineType: z.string({ error: "must be a string: a machine type, e.g. e2-small" }).regex(/^[a-z0-9]+-[a-z0-9-]+$/, { message: "is not a machine type, e.g. e2-small" }).default("e2-small"),
-                image: z
-                    .string({ error: "must be a string: an image family as project/family, e.g. debian-cloud/debian-12" })
-                    .regex(/^[a-z][-a-z0-9]*\/[a-z][-a-z0-9]*$/, { message: "is not an image family as project/family, e.g. debian-cloud/debian-12" })
-                    .default("debian-cloud/debian-12"),
-            })
-            .strict()
-            .default({ machineType: "e2-small", image: "debian-cloud/debian-12" }),
-    })
-    .strict();
 
 const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const STACK_INCIDENT = /^incident-(.+)$/;
@@ -243,6 +164,10 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         }
     }
 
+    if (parsed.success && incidentId && DESTRUCTIVE_LEVELS.includes(parsed.data.level)) {
+        problems.push(...acknowledgement(parsed.data.level, parsed.data.confirm, incidentId));
+    }
+
     if (problems.length > 0 || !parsed.success || !incidentId || !project || !kubeContext) {
         throw new ConfigError(problems);
     }
@@ -257,7 +182,31 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         detachLabels: d.detachLabels,
         cluster: d.cluster,
         bastion: d.bastion,
+        workloadAction: d.workloadAction,
+        evidenceBucket: d.evidenceBucket,
+        evidenceRetentionDays: d.evidenceRetentionDays,
+        capture: d.capture,
         project,
         kubeContext,
     };
+}
+
+const DELETES: Record<string, string> = {
+    redeploy: "deletes the quarantined pod(s)",
+    "delete-workload": "deletes or scales away the workload that owns the pod(s)",
+    "delete-node": "deletes the node's VM",
+};
+
+/**
+ * A destructive level must name this very incident: a stack config copied from another incident
+ * must not delete anything here.
+ */
+function acknowledgement(level: Level, confirm: string | undefined, id: string): string[] {
+    const want = `incident-${id}`;
+    if (confirm === want) return [];
+    const why = `quarantine:level ${show(level)} ${DELETES[level]} and needs an acknowledgement naming this incident`;
+    if (confirm === undefined) {
+        return [`quarantine:confirm (unset) is required: ${why}; e.g. pulumi config set quarantine:confirm ${want}`];
+    }
+    return [`quarantine:confirm ${show(confirm)} does not match incident ${id}: ${why}; e.g. pulumi config set quarantine:confirm ${want}`];
 }

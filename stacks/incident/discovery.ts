@@ -2,8 +2,24 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import { lastSegment } from "../../components/naming";
-import type { PodRef, QuarantineConfig } from "../config";
-import { groupIncident, inspectCluster, parseNode, parseInstance, parsePod, type ClusterFacts, type Incident } from "./facts";
+import { DESTRUCTIVE_LEVELS, type PodRef, type QuarantineConfig } from "../config";
+import {
+    checkWorkloadAction,
+    controllerOf,
+    groupIncident,
+    inspectCluster,
+    parseInstance,
+    parseNode,
+    parsePod,
+    resolveWorkload,
+    type ClusterFacts,
+    type Incident,
+    type OwnerRef,
+    type PodFacts,
+    type VmFacts,
+    type WorkloadFacts,
+} from "./facts";
+import type { Memory } from "./memory";
 
 /**
  * Discovery: the responder names pods; everything else is read. Reads are Pulumi reads and data
@@ -11,49 +27,31 @@ import { groupIncident, inspectCluster, parseNode, parseInstance, parsePod, type
  *
  * The program awaits the read values before declaring the quarantine because the set of nodes,
  * disks and networks decides which resources exist; reads and invokes resolve during preview.
+ * Pods that an earlier update deleted (and their nodes) come from that update's memory instead.
  */
-export async function discover(cfg: QuarantineConfig): Promise<Incident> {
+export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<Incident> {
     const id = cfg.incidentId;
+    const gone = new Map<string, PodFacts>(memory?.podsDeleted ? memory.incident.pods.map((p) => [key(p.ref), p]) : []);
+    const knownVms = new Map<string, Omit<VmFacts, "pods">>(memory?.podsDeleted ? memory.incident.nodes.map((n) => [n.name, n]) : []);
+    const destructive = DESTRUCTIVE_LEVELS.includes(cfg.level);
+    const ownerReads = new Map<string, Promise<OwnerRef | undefined>>();
+
     const pods = await Promise.all(
         cfg.pods.map(async (ref, i) => {
-            const pod = k8s.core.v1.Pod.get(`${id}/read/pod/${ref.namespace}/${ref.name}`, `${ref.namespace}/${ref.name}`);
+            const remembered = gone.get(key(ref));
+            if (remembered) return { ...remembered, configIndex: i };
+            const pod = k8s.core.v1.Pod.get(`${id}/read/pod/${ref.namespace}/${ref.name}`, key(ref));
             const raw = await settle(
                 pulumi.all([pod.metadata, pod.spec, pod.status]).apply(([metadata, spec, status]) => ({ metadata, spec, status })),
                 podKey(ref, i),
             );
-            return parsePod(ref, i, raw);
+            const facts = parsePod(ref, i, raw);
+            return destructive ? { ...facts, workload: await workloadOf(id, facts, ownerReads) } : facts;
         }),
     );
 
-    const nodeNames = [...new Set(pods.map((p) => p.nodeName))];
     const nodes = await Promise.all(
-        nodeNames.map(async (nodeName) => {
-            const node = k8s.core.v1.Node.get(`${id}/read/node/${nodeName}`, nodeName);
-            const raw = await settle(
-                pulumi.all([node.metadata, node.spec]).apply(([metadata, spec]) => ({ metadata, spec })),
-                `node ${nodeName}`,
-            );
-            const facts = parseNode(nodeName, raw, cfg.project);
-            const instance = await settle(
-                gcp.compute
-                    .getInstanceOutput({ name: facts.instance, zone: facts.zone, project: facts.project })
-                    .apply((r) => ({
-                        bootDisks: r.bootDisks.map((d) => ({ source: d.source })),
-                        attachedDisks: r.attachedDisks.map((d) => ({ source: d.source })),
-                        networkInterfaces: r.networkInterfaces.map((n) => ({
-                            network: n.network,
-                            subnetwork: n.subnetwork,
-                            networkIp: n.networkIp,
-                            accessConfigs: n.accessConfigs.map((a) => ({ natIp: a.natIp })),
-                        })),
-                        metadata: r.metadata ?? {},
-                        deletionProtection: r.deletionProtection,
-                        tags: r.tags ?? [],
-                    })),
-                `VM ${facts.instance}`,
-            );
-            return parseInstance(facts, instance);
-        }),
+        [...new Set(pods.map((p) => p.nodeName))].map(async (nodeName) => knownVms.get(nodeName) ?? readVm(id, nodeName, cfg.project)),
     );
 
     let cluster: ClusterFacts | undefined;
@@ -72,11 +70,69 @@ export async function discover(cfg: QuarantineConfig): Promise<Incident> {
         cluster = inspectCluster(cfg.cluster.name, c);
     }
 
-    return groupIncident(pods, nodes, cluster);
+    const incident = groupIncident(pods, nodes, cluster);
+    const workloads = uniqueWorkloads(pods);
+    if (cfg.level === "delete-workload" || cfg.level === "delete-node") {
+        workloads.forEach((w) => checkWorkloadAction(w, cfg.workloadAction));
+    }
+    return { ...incident, workloads };
+}
+
+async function readVm(id: string, nodeName: string, project: string): Promise<Omit<VmFacts, "pods">> {
+    const node = k8s.core.v1.Node.get(`${id}/read/node/${nodeName}`, nodeName);
+    const raw = await settle(pulumi.all([node.metadata, node.spec]).apply(([metadata, spec]) => ({ metadata, spec })), `node ${nodeName}`);
+    const facts = parseNode(nodeName, raw, project);
+    const instance = await settle(
+        gcp.compute.getInstanceOutput({ name: facts.instance, zone: facts.zone, project: facts.project }).apply((r) => ({
+            bootDisks: r.bootDisks.map((d) => ({ source: d.source })),
+            attachedDisks: r.attachedDisks.map((d) => ({ source: d.source })),
+            networkInterfaces: r.networkInterfaces.map((n) => ({
+                network: n.network,
+                subnetwork: n.subnetwork,
+                networkIp: n.networkIp,
+                accessConfigs: n.accessConfigs.map((a) => ({ natIp: a.natIp })),
+            })),
+            metadata: r.metadata ?? {},
+            deletionProtection: r.deletionProtection,
+        })),
+        `VM ${facts.instance}`,
+    );
+    return parseInstance(facts, instance);
+}
+
+/**
+ * Owner references, read: Pod → ReplicaSet → Deployment, Pod → Job → CronJob. Pods of one
+ * ReplicaSet share its read: each object is read once.
+ */
+async function workloadOf(id: string, pod: PodFacts, reads: Map<string, Promise<OwnerRef | undefined>>): Promise<WorkloadFacts | undefined> {
+    const ns = pod.ref.namespace;
+    return resolveWorkload(pod, (kind, name) => {
+        const logical = `${id}/read/${kind.toLowerCase()}/${ns}/${name}`;
+        let owner = reads.get(logical);
+        if (!owner) {
+            const obj = kind === "ReplicaSet" ? k8s.apps.v1.ReplicaSet.get(logical, `${ns}/${name}`) : k8s.batch.v1.Job.get(logical, `${ns}/${name}`);
+            owner = settle(obj.metadata, `${kind} ${ns}/${name}`).then(controllerOf);
+            reads.set(logical, owner);
+        }
+        return owner;
+    });
+}
+
+function uniqueWorkloads(pods: readonly PodFacts[]): WorkloadFacts[] {
+    const seen = new Map<string, WorkloadFacts>();
+    for (const p of pods) {
+        const w = p.workload;
+        if (w) seen.set(`${w.namespace}/${w.kind}/${w.name}`, w);
+    }
+    return [...seen.values()];
+}
+
+function key(ref: PodRef): string {
+    return `${ref.namespace}/${ref.name}`;
 }
 
 function podKey(ref: PodRef, i: number): string {
-    return `quarantine:pods[${i}] ${ref.namespace}/${ref.name}`;
+    return `quarantine:pods[${i}] ${key(ref)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { lastSegment } from "../../components/naming";
+import { DETACHED_OWNER_ANNOTATION, lastSegment } from "../../components/naming";
 import type { PodRef } from "../config";
 
 /**
@@ -6,11 +6,20 @@ import type { PodRef } from "../config";
  * with a table, and so the messages a responder sees are written in one place.
  */
 
+export interface OwnerRef {
+    readonly kind: string;
+    readonly name: string;
+}
+
 export interface PodFacts {
     readonly ref: PodRef;
     readonly configIndex: number;
     readonly nodeName: string;
     readonly labels: Readonly<Record<string, string>>;
+    /** The controller that owns the pod, or the one it had before the quarantine detached it. */
+    readonly owner?: OwnerRef;
+    /** The top workload owning it, resolved for the destructive levels; unset for a bare pod. */
+    readonly workload?: WorkloadFacts;
 }
 
 export interface MigRef {
@@ -54,6 +63,8 @@ export interface ClusterFacts {
 
 export interface Incident {
     readonly pods: readonly PodFacts[];
+    /** Workloads owning the pods, each once; resolved for the destructive levels only. */
+    readonly workloads: readonly WorkloadFacts[];
     readonly nodes: readonly VmFacts[];
     /** Unset when `quarantine:cluster` is not named: enforcement was not verified. */
     readonly cluster?: ClusterFacts;
@@ -67,7 +78,11 @@ export class DiscoveryError extends Error {
 }
 
 interface RawPod {
-    metadata?: { labels?: Record<string, string> };
+    metadata?: {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+        ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+    };
     spec?: { nodeName?: string };
     status?: { phase?: string };
 }
@@ -79,7 +94,62 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
             `quarantine:pods[${index}] "${ref.namespace}/${ref.name}" is not running on a node (phase ${raw.status?.phase ?? "unknown"}): there is no node to quarantine; remove it from quarantine:pods`,
         );
     }
-    return { ref, configIndex: index, nodeName, labels: raw.metadata?.labels ?? {} };
+    return { ref, configIndex: index, nodeName, labels: raw.metadata?.labels ?? {}, owner: controllerOf(raw.metadata) };
+}
+
+
+const OWNER = /^([A-Z][A-Za-z]{1,30})\/([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+
+/**
+ * The controller owning an object. Detaching a pod from its labels makes its ReplicaSet release it
+ * (the owner reference goes), so the owner recorded at detach time stands in for it.
+ */
+export function controllerOf(meta: RawPod["metadata"]): OwnerRef | undefined {
+    const ref = meta?.ownerReferences?.find((o) => o.controller);
+    if (ref) return { kind: ref.kind, name: ref.name };
+    const m = OWNER.exec(meta?.annotations?.[DETACHED_OWNER_ANNOTATION] ?? "");
+    return m ? { kind: m[1], name: m[2] } : undefined;
+}
+
+export type WorkloadKind = "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob";
+
+export interface WorkloadFacts {
+    readonly namespace: string;
+    readonly kind: WorkloadKind;
+    readonly name: string;
+}
+
+const WORKLOAD_KINDS: readonly string[] = ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "CronJob"];
+
+/**
+ * Follows owner references to the top workload: Pod → ReplicaSet → Deployment, Pod → Job →
+ * CronJob, StatefulSet and DaemonSet directly. `ownerOf(kind, name)` reads an intermediate
+ * object's controller. A bare pod owns itself: undefined.
+ */
+export async function resolveWorkload(
+    pod: PodFacts,
+    ownerOf: (kind: "ReplicaSet" | "Job", name: string) => Promise<OwnerRef | undefined>,
+): Promise<WorkloadFacts | undefined> {
+    let owner = pod.owner;
+    if (!owner) return undefined;
+    if (owner.kind === "ReplicaSet" || owner.kind === "Job") {
+        owner = (await ownerOf(owner.kind, owner.name)) ?? owner;
+    }
+    if (!WORKLOAD_KINDS.includes(owner.kind)) {
+        throw new DiscoveryError(
+            `quarantine:pods[${pod.configIndex}] "${pod.ref.namespace}/${pod.ref.name}" is owned by ${owner.kind} ${owner.name}, which quarantine does not know how to stop; delete it by hand or use quarantine:level redeploy`,
+        );
+    }
+    return { namespace: pod.ref.namespace, kind: owner.kind as WorkloadKind, name: owner.name };
+}
+
+/** A DaemonSet has no replica count: scaling it to zero is not a thing. */
+export function checkWorkloadAction(w: WorkloadFacts, action: "scale-to-zero" | "delete"): void {
+    if (w.kind === "DaemonSet" && action === "scale-to-zero") {
+        throw new DiscoveryError(
+            `quarantine:workloadAction "scale-to-zero" can't stop DaemonSet ${w.namespace}/${w.name} (it has no replica count); e.g. pulumi config set quarantine:workloadAction delete`,
+        );
+    }
 }
 
 interface RawNode {
@@ -196,5 +266,5 @@ export function groupIncident(
         disks: vm.disks.filter((d) => !seen.has(d.source) && seen.add(d.source)),
         pods: pods.filter((p) => p.nodeName === vm.name),
     }));
-    return { pods, nodes, cluster };
+    return { pods, nodes, cluster, workloads: [] };
 }

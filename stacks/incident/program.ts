@@ -1,49 +1,88 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Bastion } from "../../components/bastion";
-import { CordonDrain } from "../../components/cordonDrain";
-import { QuarantineFirewall } from "../../components/firewall";
+import * as gcp from "@pulumi/gcp";
+import { ChainOfCustody } from "../../components/custody";
+import { Escalation, type EscalationLevel } from "../../components/escalation";
+import { EvidenceCapture } from "../../components/evidence";
+import { EvidenceBucket } from "../../components/evidenceBucket";
 import { ForensicSnapshots } from "../../components/forensicSnapshots";
-import { incidentNames, shortHash } from "../../components/naming";
-import { NodeIsolation } from "../../components/nodeIsolation";
-import { PodIsolation } from "../../components/podIsolation";
-import { ConfigError, parseConfig, type QuarantineConfig } from "../config";
+import { incidentNames } from "../../components/naming";
+import { ConfigError, DESTRUCTIVE_LEVELS, LEVELS, parseConfig, type QuarantineConfig } from "../config";
+import { contain } from "./contain";
 import { discover } from "./discovery";
-import { DiscoveryError, type Incident, type VmFacts } from "./facts";
+import { DiscoveryError, type Incident } from "./facts";
+import { MEMORY_OUTPUT, recall, remember, type Memory } from "./memory";
 
 /**
  * The incident program: validate config, read the pod, node, VM and disks, then declare the
  * quarantine for the configured level. `pulumi up` converges on it; `pulumi destroy` takes it down
- * and leaves the evidence (snapshots) behind.
+ * and leaves the evidence (snapshots, bucket, artifacts, manifest) behind.
  */
 export async function incident(): Promise<Record<string, unknown>> {
     let cfg: QuarantineConfig;
     let found: Incident;
+    let memory: Memory | undefined;
     try {
         cfg = parseConfig(pulumi.runtime.allConfig(), pulumi.getStack());
-        found = await discover(cfg);
+        memory = await recall(cfg.incidentId);
+        found = await discover(cfg, memory);
     } catch (e) {
         // Refusals are for the responder, not bug reports: no stack trace around them.
         if (e instanceof ConfigError || e instanceof DiscoveryError) throw new pulumi.RunError(e.message);
         throw e;
     }
-    return declareQuarantine(cfg, found);
+    return declareQuarantine(cfg, found, memory);
 }
 
-export function declareQuarantine(cfg: QuarantineConfig, found: Incident): Record<string, unknown> {
+export function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory?: Memory): Record<string, unknown> {
     const names = incidentNames(cfg.incidentId);
     const id = names.id;
-    const oneWay: string[] = [];
+    const level = LEVELS.indexOf(cfg.level);
+    const notes: string[] = [];
 
+    // Evidence, from `observe` up: snapshots and captures start at once and wait for nothing.
     const snapshots = new ForensicSnapshots(`${id}/snapshots`, {
         names,
         project: cfg.project,
         disks: found.nodes.flatMap((n) => n.disks.map((d) => ({ ...d, node: n.name }))),
+    });
+    const bucket = new EvidenceBucket(`${id}/evidence`, {
+        names,
+        project: cfg.project,
+        location: found.nodes[0].zone.replace(/-[a-z]$/, ""),
+        existing: cfg.evidenceBucket,
+        retentionDays: cfg.evidenceRetentionDays,
+    });
+    const volatile = cfg.level === "observe" || cfg.nodeIsolation !== "immediate";
+    if (!volatile) notes.push("node volatile state is not captured: nodeIsolation immediate cuts the node off before a capture pod could report");
+    const podsDeleted = memory?.podsDeleted ?? false;
+    const evidence = new EvidenceCapture(`${id}/capture`, {
+        names,
+        project: cfg.project,
+        kubeContext: cfg.kubeContext,
+        bucket: bucket.bucketName,
+        // Pods and nodes an earlier update deleted can't be captured again; their evidence stays.
+        pods: podsDeleted ? [] : found.pods.map((p) => ({ ...p.ref, node: p.nodeName })),
+        nodes: podsDeleted ? [] : found.nodes.map((n) => n.name),
+        volatile,
+        exec: cfg.capture.exec,
+        debugImage: cfg.capture.debugImage,
+        captureNamespace: cfg.capture.namespace,
+    });
+    const custody = new ChainOfCustody(`${id}/custody`, {
+        names,
+        bucket: bucket.bucketName,
+        artifacts: evidence.artifacts,
+        snapshots: snapshots.snapshots.map((s) => ({ name: s.name, id: s.snapshotId.apply(String), sourceDisk: s.sourceDisk, takenAt: s.creationTimestamp })),
+        identity: gcp.organizations.getClientOpenIdUserInfoOutput().email,
     });
 
     const outputs: Record<string, unknown> = {
         incidentId: id,
         level: cfg.level,
         snapshotNames: snapshots.snapshotNames,
+        evidenceBucket: bucket.bucketName,
+        custodyManifest: custody.manifest,
+        custodyManifestObject: custody.object.name,
         nodes: found.nodes.map((n) => ({
             node: n.name,
             zone: n.zone,
@@ -53,10 +92,46 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident): Recor
             pods: n.pods.map((p) => `${p.ref.namespace}/${p.ref.name}`),
         })),
     };
-    if (cfg.level === "observe") {
-        return { ...outputs, oneWayActions: oneWay };
+    const oneWay: string[] = [];
+
+    if (level >= LEVELS.indexOf("isolate")) {
+        warnings(cfg, found, outputs);
+        const c = contain(cfg, found, names, (node) => evidence.needsNode.get(node) ?? []);
+        oneWay.push(...c.oneWay);
+        Object.assign(outputs, {
+            nodeIsolation: cfg.nodeIsolation,
+            isolationTag: names.isolationTag,
+            bastionSshCommand: c.bastions[0].sshCommand,
+            bastionSshCommands: c.bastions.map((b) => b.sshCommand),
+        });
+        if (DESTRUCTIVE_LEVELS.includes(cfg.level)) {
+            const escalation = new Escalation(`${id}/escalate`, {
+                names,
+                project: cfg.project,
+                kubeContext: cfg.kubeContext,
+                level: cfg.level as EscalationLevel,
+                pods: found.pods.map((p) => p.ref),
+                workloads: found.workloads,
+                workloadAction: cfg.workloadAction,
+                nodes: found.nodes,
+                after: [...snapshots.snapshots, ...evidence.captures, custody.object, ...c.podIsolated],
+                nodeAfter: c.nodeIsolated,
+            });
+            oneWay.push(...escalation.oneWay);
+        }
     }
 
+    const next = remember(memory, cfg.level, DESTRUCTIVE_LEVELS.includes(cfg.level), oneWay, found);
+    const stillGone = next.oneWay.filter((a) => !oneWay.includes(a));
+    if (memory && LEVELS.indexOf(memory.level as QuarantineConfig["level"]) > level && stillGone.length > 0) {
+        void pulumi.log.warn(
+            `Lowering quarantine:level from ${memory.level} to ${cfg.level} does not bring anything back. Still gone: ${stillGone.join("; ")}`,
+        );
+    }
+    return { ...outputs, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
+}
+
+function warnings(cfg: QuarantineConfig, found: Incident, outputs: Record<string, unknown>): void {
     if (found.cluster) {
         outputs.networkPolicyEnforcement = `verified on cluster ${found.cluster.name}`;
     } else {
@@ -71,84 +146,4 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident): Recor
             "quarantine:detachLabels is false: any existing NetworkPolicy that selects the pod's labels and allows traffic overrides the deny-all.",
         );
     }
-
-    // Pods first and on their own: their label and NetworkPolicy wait for nothing.
-    const podLabel = new Map<string, pulumi.Resource>();
-    const podIsolated = new Map<string, pulumi.Resource[]>();
-    for (const namespace of [...new Set(found.pods.map((p) => p.ref.namespace))]) {
-        const pods = found.pods.filter((p) => p.ref.namespace === namespace).map((p) => p.ref.name);
-        const iso = new PodIsolation(`${id}/pods/${namespace}`, {
-            names,
-            namespace,
-            pods,
-            kubeContext: cfg.kubeContext,
-            detachLabels: cfg.detachLabels,
-        });
-        pods.forEach((pod, i) => {
-            podLabel.set(`${namespace}/${pod}`, iso.patches[i]);
-            podIsolated.set(`${namespace}/${pod}`, [iso.patches[i], iso.networkPolicy]);
-        });
-    }
-
-    const firewalls = new Map<string, QuarantineFirewall>();
-    for (const network of [...new Set(found.nodes.map((n) => n.network))]) {
-        firewalls.set(network, new QuarantineFirewall(`${id}/firewall/${network}`, { names, project: cfg.project, network }));
-    }
-
-    const bastions = [...groupBy(found.nodes, (n) => n.subnetwork)].map(
-        ([subnetwork, nodes]) =>
-            new Bastion(`${id}/bastion/${shortHash(subnetwork)}`, {
-                names,
-                project: cfg.project,
-                zone: nodes[0].zone,
-                network: nodes[0].network,
-                subnetwork,
-                machineType: cfg.bastion.machineType,
-                image: cfg.bastion.image,
-            }),
-    );
-
-    const immediate = cfg.nodeIsolation === "immediate";
-    for (const node of found.nodes) {
-        const keys = node.pods.map((p) => `${p.ref.namespace}/${p.ref.name}`);
-        const drain = new CordonDrain(`${id}/node/${node.name}`, {
-            names,
-            node: node.name,
-            kubeContext: cfg.kubeContext,
-            drainTimeout: cfg.drainTimeout,
-            bestEffort: immediate,
-            podsLabelled: keys.map((k) => podLabel.get(k)!),
-        });
-        const vm = new NodeIsolation(`${id}/vm/${node.name}`, {
-            names,
-            project: node.project,
-            zone: node.zone,
-            instance: node.instance,
-            mig: node.mig,
-            externalIp: node.externalIp,
-            deletionProtection: node.deletionProtection,
-            firewallRules: firewalls.get(node.network)!.rules,
-            cutOffAfter: [...keys.flatMap((k) => podIsolated.get(k)!), ...(immediate ? [] : [drain.drain])],
-        });
-        oneWay.push(...vm.oneWay, ...drainNote(node));
-    }
-
-    return {
-        ...outputs,
-        nodeIsolation: cfg.nodeIsolation,
-        isolationTag: names.isolationTag,
-        bastionSshCommand: bastions[0].sshCommand,
-        bastionSshCommands: bastions.map((b) => b.sshCommand),
-        oneWayActions: oneWay,
-    };
-}
-
-function drainNote(node: VmFacts): string[] {
-    return [`drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`];
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-    const m = new Map<string, T[]>();
-    for (const it of items) m.set(key(it), [...(m.get(key(it)) ?? []), it]);
-    return m;
 }

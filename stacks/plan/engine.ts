@@ -95,13 +95,11 @@ class RecordingMonitor extends MockMonitor {
 }
 
 /** Mocks answering reads and invokes from the fake cluster; anything unmocked fails loudly. */
-export function clusterMocks(cluster: FakeCluster): Mocks {
+export function clusterMocks(cluster: FakeCluster, previous: Record<string, any> = {}): Mocks {
     return {
         newResource(args: MockResourceArgs) {
-            if (args.id !== undefined && args.id !== "") return read(cluster, args.type, args.id);
-            const state: Record<string, any> = { ...args.inputs };
-            if (args.type === "command:local:Command") Object.assign(state, { stdout: "", stderr: "" });
-            return { id: `${args.name}-id`, state };
+            if (args.id !== undefined && args.id !== "") return read(cluster, args.type, args.id, previous);
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args) } };
         },
         call(args: MockCallArgs) {
             switch (args.token) {
@@ -109,6 +107,11 @@ export function clusterMocks(cluster: FakeCluster): Mocks {
                     return instance(cluster, args.inputs);
                 case "gcp:container/getCluster:getCluster":
                     return gkeCluster(cluster, args.inputs);
+                case "gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo":
+                    return { email: "responder@acme.example", id: "responder" };
+                case "gcp:storage/getBucket:getBucket":
+                    if (!(cluster.buckets ?? []).includes(args.inputs.name)) throw new Error(`bucket ${args.inputs.name} not found`);
+                    return { name: args.inputs.name, location: "US-CENTRAL1" };
                 default:
                     throw new Error(`unmocked invoke ${args.token}`);
             }
@@ -116,14 +119,51 @@ export function clusterMocks(cluster: FakeCluster): Mocks {
     };
 }
 
-function read(cluster: FakeCluster, type: string, id: string) {
+/** Values the cloud computes on create, so outputs built from them resolve in a run. */
+function computed(args: MockResourceArgs): Record<string, any> {
+    switch (args.type) {
+        case "command:local:Command":
+            return { stdout: fakeCaptureOutput(args.inputs), stderr: "" };
+        case "gcp:compute/snapshot:Snapshot":
+            return { snapshotId: 4242, creationTimestamp: "2026-11-25T12:00:00.000-00:00", selfLink: `projects/x/global/snapshots/${args.inputs.name}` };
+        default:
+            return {};
+    }
+}
+
+/** A capture script prints one manifest line per artifact; the fake prints one per capture. */
+function fakeCaptureOutput(inputs: Record<string, any>): string {
+    if (!/^# step: Capture evidence/.test(inputs.create ?? "")) return "";
+    const env = inputs.environment ?? {};
+    const line = {
+        what: /^# step: (.*)$/m.exec(inputs.create)![1],
+        object: `gs://${env.BUCKET}/${env.PREFIX}/20261125T120000Z/artifact`,
+        sha256: "0".repeat(64),
+        takenAt: "20261125T120000Z",
+        takenBy: "responder@acme.example",
+    };
+    return `${JSON.stringify(line)}\n`;
+}
+
+function read(cluster: FakeCluster, type: string, id: string, previous: Record<string, any>) {
+    if (type === "pulumi:pulumi:StackReference") {
+        return { id, state: { name: id, outputs: previous, secretOutputNames: [] } };
+    }
+    if (type === "kubernetes:apps/v1:ReplicaSet" || type === "kubernetes:batch/v1:Job") {
+        const kind = type.endsWith("ReplicaSet") ? "ReplicaSet" : "Job";
+        const o = (cluster.owned ?? []).find((x) => x.kind === kind && `${x.namespace}/${x.name}` === id);
+        if (!o) throw new Error(`${kind.toLowerCase()}s "${id}" not found`);
+        const ownerReferences = o.owner ? [{ ...o.owner, controller: true, apiVersion: "v1", uid: "u" }] : [];
+        return { id, state: { metadata: { name: o.name, namespace: o.namespace, ownerReferences } } };
+    }
     if (type === "kubernetes:core/v1:Pod") {
         const pod = cluster.pods.find((p) => `${p.namespace}/${p.name}` === id);
         if (!pod) throw new Error(`pods "${id}" not found`);
+        const ownerReferences = pod.owner ? [{ ...pod.owner, controller: true, apiVersion: "apps/v1", uid: "u" }] : [];
         return {
             id,
             state: {
-                metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels ?? {} },
+                metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels ?? {}, annotations: pod.annotations ?? {}, ownerReferences },
                 spec: pod.node ? { nodeName: pod.node } : {},
                 status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending") },
             },
@@ -188,13 +228,15 @@ export interface RunOptions {
     readonly stack?: string;
     /** Run as `pulumi preview` (dry run). Default false. */
     readonly preview?: boolean;
+    /** The stack's outputs from its previous update (what its self-reference reads). */
+    readonly previous?: Record<string, any>;
 }
 
 /** Runs the incident program once. Throws what the program throws (config and discovery refusals). */
 export async function runIncident(opts: RunOptions): Promise<RunResult> {
     const stack = opts.stack ?? "incident-42";
-    const monitor = new RecordingMonitor(clusterMocks(opts.cluster), stack);
-    pulumi.runtime.setMockOptions(monitor, "quarantine", stack, opts.preview ?? false);
+    const monitor = new RecordingMonitor(clusterMocks(opts.cluster, opts.previous), stack);
+    pulumi.runtime.setMockOptions(monitor, "quarantine", stack, opts.preview ?? false, "organization");
     // What `setMocks` turns on; its store accessor is internal to the SDK.
     const store = (runtimeState as unknown as { getStore(): Record<string, unknown> }).getStore();
     Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false });

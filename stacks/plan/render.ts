@@ -62,9 +62,25 @@ function describe(r: Recorded): { title: string; detail: string[]; destroy: stri
                 detail: [`${i.machineType}, no external IP, Shielded VM, OS Login, tag ${i.tags.join(",")}, no service account`],
                 destroy: "reversed: the bastion is deleted",
             };
+        case "gcp:storage/bucket:Bucket":
+            return {
+                title: `Evidence bucket ${i.name}`,
+                detail: [`${i.location}, uniform access, public access prevention ${i.publicAccessPrevention}, versioning, retention ${Number(i.retentionPolicy?.retentionPeriod) / 86400} days`],
+                destroy: kept(r),
+            };
+        case "gcp:storage/bucketObject:BucketObject":
+            return {
+                title: "Write the chain-of-custody manifest to the evidence bucket",
+                detail: ["every artifact and snapshot: what, where, sha256 or snapshot id, when (UTC), as whom"],
+                destroy: kept(r),
+            };
         default:
-            return { title: `${r.type} ${r.name}`, detail: [], destroy: "reversed: deleted" };
+            return { title: `${r.type} ${r.name}`, detail: [], destroy: r.retainOnDelete ? "kept (retainOnDelete)" : "reversed: deleted" };
     }
+}
+
+function kept(r: Recorded): string {
+    return r.retainOnDelete ? "kept: evidence (retainOnDelete, deletionPolicy ABANDON)" : "DELETED";
 }
 
 function labels(l: Record<string, string>): string {
@@ -95,7 +111,7 @@ function describeCommand(r: Recorded): { title: string; detail: string[]; destro
         .map((l) => `$ ${l.replace(/^k /, "kubectl ")}`);
     const env = Object.entries(r.inputs.environment as Record<string, string>)
         .filter(([k]) => k !== "QUARANTINE_STEP")
-        .map(([k, v]) => `${k}=${v}`)
+        .map(([k, v]) => `${k}=${v.length > 80 ? `${v.slice(0, 60)}…` : v}`)
         .join(" ");
     return { title: step, detail: [...calls, `  with ${env}`], destroy };
 }

@@ -11,6 +11,17 @@ export interface FakePod {
     readonly node?: string;
     readonly labels?: Record<string, string>;
     readonly phase?: string;
+    /** Controller owner reference, e.g. ReplicaSet web-5d9f; unset for a bare pod. */
+    readonly owner?: { readonly kind: string; readonly name: string };
+    readonly annotations?: Record<string, string>;
+}
+
+/** A ReplicaSet or Job, with the controller that owns it (a Deployment, a CronJob) if any. */
+export interface FakeOwned {
+    readonly namespace: string;
+    readonly kind: "ReplicaSet" | "Job";
+    readonly name: string;
+    readonly owner?: { readonly kind: string; readonly name: string };
 }
 
 export interface FakeNode {
@@ -42,6 +53,9 @@ export interface FakeCluster {
     readonly pods: readonly FakePod[];
     readonly nodes: readonly FakeNode[];
     readonly clusters: readonly FakeGkeCluster[];
+    readonly owned?: readonly FakeOwned[];
+    /** Existing Cloud Storage buckets (for `quarantine:evidenceBucket`). */
+    readonly buckets?: readonly string[];
 }
 
 export const SAMPLE_PROJECT = "acme-prod";
@@ -74,10 +88,13 @@ export function sampleCluster(): FakeCluster {
                 name: "compromised-pod",
                 node: SAMPLE_NODE,
                 labels: { app: "web", "pod-template-hash": "5d9f" },
+                owner: { kind: "ReplicaSet", name: "web-5d9f" },
             },
             { namespace: "default", name: "bystander", node: SAMPLE_NODE, labels: { app: "api" } },
         ],
         nodes: [node(SAMPLE_NODE)],
+        owned: [{ namespace: "default", kind: "ReplicaSet", name: "web-5d9f", owner: { kind: "Deployment", name: "web" } }],
+        buckets: ["acme-ir-evidence"],
         clusters: [{ name: "prod", location: "us-central1", networkPolicyEnabled: true, datapathProvider: "LEGACY_DATAPATH" }],
     };
 }
@@ -95,6 +112,13 @@ export function scaledCluster(pods: number, nodes = Math.max(1, Math.ceil(pods /
             name: `web-${i}`,
             node: nodeNames[i % nodes],
             labels: { app: "web" },
+            owner: { kind: "ReplicaSet", name: "web-5d9f" },
+        })),
+        owned: ["default", "payments"].map((namespace) => ({
+            namespace,
+            kind: "ReplicaSet" as const,
+            name: "web-5d9f",
+            owner: { kind: "Deployment", name: "web" },
         })),
         nodes: nodeNames.map((n, i) => node(n, i % 2 === 0 ? "us-central1-a" : "us-central1-b")),
         clusters: sampleCluster().clusters,

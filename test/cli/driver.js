@@ -133,7 +133,7 @@ async function main() {
     const { clusterMocks } = require(path.join(ROOT, "stacks", "plan", "engine.ts"));
     const { sampleCluster, configFor } = require(path.join(ROOT, "stacks", "plan", "sampleCluster.ts"));
     const cluster = sampleCluster();
-    pulumi.runtime.setMocks(clusterMocks(cluster), "quarantine", "incident-42", false);
+    pulumi.runtime.setMocks(clusterMocks(cluster), "quarantine", "incident-42", false, "organization");
     pulumi.runtime.setAllConfig(configFor([cluster.pods[0]], overrides));
 
     const program = programPath();

@@ -10,9 +10,24 @@ import { Plan, run } from "../harness";
  * Commands are an attack surface: a pod or node name comes from the cluster, which the attacker
  * may control. Every rule below holds for every command the stack declares.
  */
+/** Namespaces no script could contain by accident (`default` is also a service account name). */
+function hostileFreeCluster() {
+    const c = scaledCluster(4, 2);
+    const ns = (n: string) => (n === "default" ? "ns-alpha" : "ns-beta");
+    return {
+        ...c,
+        pods: c.pods.map((p) => ({ ...p, namespace: ns(p.namespace) })),
+        owned: (c.owned ?? []).map((o) => ({ ...o, namespace: ns(o.namespace) })),
+    };
+}
+
 let plan: Plan;
 beforeAll(async () => {
-    plan = await run({ cluster: scaledCluster(4, 2), config: { "quarantine:nodeIsolation": "after-drain" } });
+    // The highest level declares every kind of command there is.
+    plan = await run({
+        cluster: hostileFreeCluster(),
+        config: { "quarantine:level": "delete-node", "quarantine:confirm": "incident-42", "quarantine:capture": '{"exec":true}' },
+    });
 });
 
 describe("every command", () => {
@@ -30,7 +45,7 @@ describe("every command", () => {
     it("has constant script text: no name, zone, project or context is spliced in", () => {
         for (const c of plan.commands()) {
             const values = Object.entries(c.inputs.environment as Record<string, string>)
-                .filter(([k]) => !["QUARANTINE_STEP", "BEST_EFFORT", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION"].includes(k))
+                .filter(([k]) => !["QUARANTINE_STEP", "BEST_EFFORT", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION", "OWNER_ANNOTATION", "KIND", "HOST_COMMANDS_JSON"].includes(k))
                 .map(([, v]) => v);
             for (const v of values) {
                 expect(c.inputs.create.includes(v), `${c.name} create contains ${v}`).toBe(false);
@@ -98,7 +113,7 @@ describe("hostile names reaching a script", () => {
         for (const c of plan.commands()) {
             const env: Record<string, string> = {};
             for (const [k, v] of Object.entries(c.inputs.environment as Record<string, string>)) {
-                env[k] = ["NODE", "POD", "NAMESPACE", "INSTANCE", "TAG", "MIG"].includes(k) ? name : v;
+                env[k] = ["NODE", "POD", "NAMESPACE", "INSTANCE", "TAG", "MIG", "NAME", "PREFIX"].includes(k) ? name : v;
             }
             for (const script of [c.inputs.create, c.inputs.delete] as string[]) {
                 try {

@@ -12,8 +12,14 @@ const POD_EXAMPLE = "e.g. default/web-5d9f";
 const POD_SHAPE = `is not a valid pod name: expected namespace/name, ${POD_EXAMPLE}`;
 const NS_RULE = `is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), ${POD_EXAMPLE}`;
 const LIST_EXAMPLE = "e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f";
-const LEVEL_NOT_BUILT = "is not available yet (escalation beyond isolate is not built: issue #4); use observe or isolate, e.g. isolate";
-const TOP_KEYS = "pods, level, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
+const TOP_KEYS =
+    "pods, level, confirm, workloadAction, evidenceBucket, evidenceRetentionDays, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
+const DEFAULTS = {
+    workloadAction: "scale-to-zero",
+    evidenceBucket: undefined,
+    evidenceRetentionDays: 90,
+    capture: { exec: false, debugImage: "busybox:1.36", namespace: "kube-system" },
+};
 const NO_PROJECT = "gcp:project (unset) is required so every gcloud command names the project, e.g. pulumi config set gcp:project acme-prod";
 const NO_CONTEXT =
     "kubernetes:context (unset) is required so kubectl never acts on whatever context the shell points at, e.g. pulumi config set kubernetes:context gke_acme-prod_us-central1_prod";
@@ -44,6 +50,7 @@ describe("parseConfig: defaults", () => {
             detachLabels: true,
             cluster: undefined,
             bastion: { machineType: "e2-small", image: "debian-cloud/debian-12" },
+            ...DEFAULTS,
             project: "acme-prod",
             kubeContext: CONTEXT,
         });
@@ -77,6 +84,7 @@ describe("parseConfig: defaults", () => {
             detachLabels: false,
             cluster: { name: "prod", location: "us-central1-a" },
             bastion: { machineType: "n2-standard-2", image: "ubuntu-os-cloud/ubuntu-2404-lts" },
+            ...DEFAULTS,
             project: "acme-prod",
             kubeContext: CONTEXT,
         });
@@ -251,8 +259,33 @@ describe("parseConfig: every bad value names the key, shows the value and gives 
 });
 
 describe("parseConfig: refusals", () => {
-    it.each([["redeploy"], ["delete-workload"], ["delete-node"]])("refuses level %j, pointing to issue #4", (level) => {
-        expect(problemsOf({ ...BASE, "quarantine:level": level })).toEqual([`quarantine:level ${JSON.stringify(level)} ${LEVEL_NOT_BUILT}`]);
+    it.each([["redeploy"], ["delete-workload"], ["delete-node"]])("refuses level %j without an acknowledgement naming the incident", (level) => {
+        const [problem] = problemsOf({ ...BASE, "quarantine:level": level });
+        expect(problem).toMatch(
+            new RegExp(`^quarantine:confirm \\(unset\\) is required: quarantine:level "${level}" .* needs an acknowledgement naming this incident; e.g. pulumi config set quarantine:confirm incident-42$`),
+        );
+    });
+
+    it("refuses an acknowledgement copied from another incident's config", () => {
+        expect(problemsOf({ ...BASE, "quarantine:level": "redeploy", "quarantine:confirm": "incident-41" })).toEqual([
+            'quarantine:confirm "incident-41" does not match incident 42: quarantine:level "redeploy" deletes the quarantined pod(s) and needs an acknowledgement naming this incident; e.g. pulumi config set quarantine:confirm incident-42',
+        ]);
+    });
+
+    it("accepts a destructive level acknowledged for this incident", () => {
+        const cfg = parseConfig({ ...BASE, "quarantine:level": "delete-node", "quarantine:confirm": "incident-42" }, "incident-42");
+        expect(cfg.level).toBe("delete-node");
+    });
+
+    it.each<[string, Record<string, string>, string]>([
+        ["workloadAction", { "quarantine:workloadAction": "kill" }, 'quarantine:workloadAction "kill" must be one of scale-to-zero | delete, e.g. scale-to-zero'],
+        ["evidenceBucket", { "quarantine:evidenceBucket": "gs://x" }, 'quarantine:evidenceBucket "gs://x" is not a Cloud Storage bucket name (lowercase letters, digits, \'-\', \'_\', \'.\'; 3-63), e.g. acme-ir-evidence'],
+        ["evidenceRetentionDays", { "quarantine:evidenceRetentionDays": "0" }, 'quarantine:evidenceRetentionDays "0" is not a number of days from 1 to 3650, e.g. 90'],
+        ["evidenceRetentionDays", { "quarantine:evidenceRetentionDays": "3651" }, 'quarantine:evidenceRetentionDays "3651" is not a number of days from 1 to 3650, e.g. 90'],
+        ["capture.debugImage", { "quarantine:capture": '{"debugImage":"-it;sh"}' }, 'quarantine:capture.debugImage "-it;sh" is not a container image reference, e.g. busybox:1.36'],
+        ["capture.exec", { "quarantine:capture": '{"exec":"yes"}' }, 'quarantine:capture.exec "yes" must be true or false, e.g. false'],
+    ])("refuses a bad %s", (_, extra, want) => {
+        expect(problemsOf({ ...BASE, ...extra })).toEqual([want]);
     });
 
     it.each([
@@ -360,7 +393,6 @@ describe("parseConfig: every problem at once", () => {
         expect(problemsOf(all, "dev")).toEqual([
             `quarantine:pods[0] "default/Bad_Name" ${POD_SHAPE}`,
             `quarantine:pods[1] 3 must be a string namespace/name, ${POD_EXAMPLE}`,
-            `quarantine:level "redeploy" ${LEVEL_NOT_BUILT}`,
             'quarantine:drainTimeout "1h" is not a drain timeout: seconds or minutes, e.g. 300s or 5m',
             `quarantine:pod is not a known setting; known: ${TOP_KEYS}`,
             NO_PROJECT,

@@ -299,7 +299,7 @@ describe("groupIncident", () => {
     it("gives one node for several pods on it, with all its pods", () => {
         const pods = [pod("web-1", "node-a", 0), pod("web-2", "node-a", 1), pod("web-3", "node-a", 2)];
         const got = groupIncident(pods, [vm("node-a", [disk("node-a", true)])], CLUSTER);
-        expect(got).toEqual({ pods, nodes: [{ ...vm("node-a", [disk("node-a", true)]), pods }], cluster: CLUSTER });
+        expect(got).toEqual({ pods, nodes: [{ ...vm("node-a", [disk("node-a", true)]), pods }], cluster: CLUSTER, workloads: [] });
     });
 
     it("attaches each pod to its own node, in VM order", () => {

@@ -15,11 +15,18 @@ describe.each([
     const vm = (s: string) => plan.one(`/vm/${SAMPLE_NODE}/${s}`);
     const cutOff = () => [vm("tag"), vm("remove-external-ip")];
 
-    it("starts the snapshots at once, and nothing in the quarantine waits for them", () => {
+    it("starts the snapshots at once; only the custody manifest waits for them, never the isolation", () => {
         const snaps = plan.ofType("gcp:compute/snapshot:Snapshot");
         for (const s of snaps) expect(s.dependencies).toEqual([]);
-        for (const r of plan.resources) {
-            for (const s of snaps) expect(plan.waits(r, s), `${r.name} waits for ${s.name}`).toBe(false);
+        const waiting = plan.resources.filter((r) => snaps.some((s) => plan.waits(r, s))).map((r) => r.type);
+        expect(new Set(waiting)).toEqual(new Set(["gcp:storage/bucketObject:BucketObject"]));
+    });
+
+    it("cuts the node off only after its evidence was captured through its kubelet, unless immediate", () => {
+        const captures = plan.commands().filter((c) => /^# step: Capture evidence/.test(c.inputs.create));
+        expect(captures.length).toBe(mode === "immediate" ? 2 : 3);
+        for (const step of cutOff()) {
+            for (const c of captures) expect(plan.waits(step, c), `${step.name} after ${c.name}`).toBe(mode === "after-drain");
         }
     });
 

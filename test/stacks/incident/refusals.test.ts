@@ -23,7 +23,14 @@ describe("config refused before anything is read or registered", () => {
             { "quarantine:pods": '["default/Bad_Name"]' },
             'quarantine:pods[0] "default/Bad_Name" is not a valid pod name: expected namespace/name, e.g. default/web-5d9f',
         ],
-        [{ "quarantine:level": "redeploy" }, 'quarantine:level "redeploy" is not available yet'],
+        [
+            { "quarantine:level": "redeploy" },
+            'quarantine:confirm (unset) is required: quarantine:level "redeploy" deletes the quarantined pod(s) and needs an acknowledgement naming this incident; e.g. pulumi config set quarantine:confirm incident-42',
+        ],
+        [
+            { "quarantine:level": "delete-node", "quarantine:confirm": "incident-41" },
+            'quarantine:confirm "incident-41" does not match incident 42',
+        ],
         [{ "quarantine:nodeIsolation": "now" }, 'quarantine:nodeIsolation "now" must be one of after-drain | immediate, e.g. after-drain'],
         [{ "kubernetes:context": "" }, "kubernetes:context (unset) is required"],
     ])("%j", async (bad, expected) => {

@@ -13,6 +13,7 @@ describe("discovery", () => {
     it("reads the named pod and its node, and asks GCE for the node's VM", () => {
         const reads = plan.resources.filter((r) => r.read).map((r) => [r.type, r.inputs.id]);
         expect(reads).toEqual([
+            ["pulumi:pulumi:StackReference", "organization/quarantine/incident-42"],
             ["kubernetes:core/v1:Pod", "default/compromised-pod"],
             ["kubernetes:core/v1:Node", SAMPLE_NODE],
         ]);
@@ -181,9 +182,11 @@ describe("stack outputs", () => {
 });
 
 describe("destroy", () => {
-    it("keeps the snapshots and nothing else; every command has a delete", () => {
+    it("keeps the evidence (snapshots, bucket, manifest) and nothing else; every command has a delete", () => {
         const retained = plan.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
-        expect(new Set(retained)).toEqual(new Set(["gcp:compute/snapshot:Snapshot"]));
+        expect(new Set(retained)).toEqual(
+            new Set(["gcp:compute/snapshot:Snapshot", "gcp:storage/bucket:Bucket", "gcp:storage/bucketObject:BucketObject"]),
+        );
         for (const c of plan.commands()) expect(c.inputs.delete, c.name).toMatch(/^# step: /);
     });
 });

@@ -3,10 +3,18 @@ import { configFor, sampleCluster, scaledCluster, SAMPLE_NODE } from "../../../s
 import { run } from "../../harness";
 
 describe("observe", () => {
-    it("declares evidence only: snapshots, nothing disruptive", async () => {
+    it("declares evidence only: snapshots, the evidence bucket, captures and the manifest; nothing disruptive", async () => {
         const plan = await run({ config: { "quarantine:level": "observe" } });
         const declared = new Set(plan.resources.filter((r) => r.custom && !r.read).map((r) => r.type));
-        expect(declared).toEqual(new Set(["gcp:compute/snapshot:Snapshot"]));
+        expect(declared).toEqual(
+            new Set([
+                "gcp:compute/snapshot:Snapshot",
+                "gcp:storage/bucket:Bucket",
+                "gcp:storage/bucketObject:BucketObject",
+                "command:local:Command",
+            ]),
+        );
+        for (const c of plan.commands()) expect(c.inputs.create, c.name).toMatch(/^# step: Capture evidence/);
         expect(plan.outputs.oneWayActions).toEqual([]);
         expect(plan.outputs.level).toBe("observe");
     });
@@ -83,10 +91,12 @@ describe("names", () => {
         };
         const plan = await run({ cluster, stack: "incident-2026-11-25-abcdef" });
         const gceNames = plan.resources
-            .filter((r) => r.type.startsWith("gcp:") && !r.read)
+            .filter((r) => r.type.startsWith("gcp:compute/") && !r.read)
             .flatMap((r) => [r.inputs.name, ...(r.inputs.targetTags ?? []), ...(r.inputs.tags ?? [])]);
         expect(gceNames.length).toBeGreaterThan(8);
         for (const n of gceNames) expect(n).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+        const [bucket] = plan.ofType("gcp:storage/bucket:Bucket");
+        expect(bucket.inputs.name).toMatch(/^[a-z0-9][-a-z0-9_.]{1,61}[a-z0-9]$/);
     });
 });
 

@@ -1,0 +1,160 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    DELETE_NODE_OBJECT,
+    DELETE_POD,
+    DELETE_VM,
+    DELETE_WORKLOAD,
+    RESTORE_SCALE,
+    RESUME,
+    SCALE_TO_ZERO,
+    SUSPEND,
+} from "./escalationScripts";
+import { IncidentNames } from "./naming";
+import { shellCommand } from "./shell";
+
+/** The runbook's escalation after isolation, in its order. Each level includes the ones before. */
+export const ESCALATION_LEVELS = ["redeploy", "delete-workload", "delete-node"] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export type WorkloadKind = "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob";
+
+export interface Workload {
+    readonly namespace: string;
+    readonly kind: WorkloadKind;
+    readonly name: string;
+}
+
+export interface EscalationArgs {
+    readonly names: IncidentNames;
+    readonly project: string;
+    readonly kubeContext: string;
+    readonly level: EscalationLevel;
+    readonly pods: readonly { readonly namespace: string; readonly name: string }[];
+    /** Workloads owning the pods (bare pods own themselves and are covered by `redeploy`). */
+    readonly workloads: readonly Workload[];
+    /** `scale-to-zero` (default; reversed on destroy) or `delete` (one-way). */
+    readonly workloadAction?: "scale-to-zero" | "delete";
+    readonly nodes: readonly { readonly name: string; readonly instance: string; readonly zone: string; readonly project: string }[];
+    /**
+     * Every snapshot and evidence capture of the incident (and the isolation): nothing here runs
+     * before all of it has completed, so nothing is destroyed before it is preserved.
+     */
+    readonly after: pulumi.Resource[];
+    /** Node-level steps also wait for the node's quarantine (drain, tag) to finish. */
+    readonly nodeAfter?: pulumi.Resource[];
+}
+
+const ONE_WAY = "one-way: ";
+
+/**
+ * Redeploy (delete the pods), delete or scale away the workload, delete the host VM. Every step is
+ * a command that waits for all evidence; the one-way ones say so in their `# destroy:` line and
+ * in `oneWay`, and their delete only reports what stays gone.
+ */
+export class Escalation extends pulumi.ComponentResource {
+    public readonly oneWay: string[] = [];
+    public readonly steps: pulumi.Resource[] = [];
+
+    constructor(name: string, args: EscalationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("quarantine:escalation:Escalation", name, {}, opts);
+        const rank = ESCALATION_LEVELS.indexOf(args.level);
+        const ctx = { CONTEXT: args.kubeContext };
+        const after = { parent: this, dependsOn: args.after };
+
+        const podSteps = args.pods.map((p) =>
+            shellCommand(
+                `${name}/redeploy/${p.namespace}/${p.name}`,
+                {
+                    step: "Delete the compromised pod (grace period 10 s); its controller starts a clean replacement",
+                    // Pod deletion is irreversible: the pod object and its container are gone.
+                    destroy: `${ONE_WAY}the pod stays deleted; a replacement, if any, is its controller's`,
+                    environment: { ...ctx, NAMESPACE: p.namespace, POD: p.name },
+                    create: DELETE_POD,
+                },
+                after,
+            ),
+        );
+        this.oneWay.push(...args.pods.map((p) => `deleted pod ${p.namespace}/${p.name}`));
+        this.steps.push(...podSteps);
+
+        const workloadSteps =
+            rank >= 1 ? args.workloads.map((w) => this.workload(name, w, args.workloadAction ?? "scale-to-zero", ctx, [...args.after, ...podSteps])) : [];
+        this.steps.push(...workloadSteps);
+
+        if (rank >= 2) {
+            for (const n of args.nodes) {
+                const vm = shellCommand(
+                    `${name}/delete-vm/${n.name}`,
+                    {
+                        step: "Delete the host VM (its deletion protection is lifted first); its boot disk goes with it",
+                        // VM deletion is irreversible; the disks' snapshots are what remains.
+                        destroy: `${ONE_WAY}the VM stays deleted; its snapshots are the evidence of its disks`,
+                        environment: { PROJECT: n.project, ZONE: n.zone, INSTANCE: n.instance },
+                        create: DELETE_VM,
+                    },
+                    { parent: this, dependsOn: [...args.after, ...(args.nodeAfter ?? []), ...podSteps, ...workloadSteps] },
+                );
+                const nodeObject = shellCommand(
+                    `${name}/delete-node/${n.name}`,
+                    {
+                        step: "Delete the Node object of the deleted VM",
+                        destroy: `${ONE_WAY}the Node object stays deleted (a deleted VM does not come back)`,
+                        environment: { ...ctx, NODE: n.name },
+                        create: DELETE_NODE_OBJECT,
+                    },
+                    { parent: this, dependsOn: [vm] },
+                );
+                this.steps.push(vm, nodeObject);
+                this.oneWay.push(`deleted VM ${n.instance} and its Node object`);
+            }
+        }
+        this.registerOutputs({ oneWay: this.oneWay });
+    }
+
+    private workload(
+        name: string,
+        w: Workload,
+        action: "scale-to-zero" | "delete",
+        ctx: Record<string, string>,
+        dependsOn: pulumi.Resource[],
+    ): pulumi.Resource {
+        const kind = w.kind.toLowerCase();
+        const environment = { ...ctx, NAMESPACE: w.namespace, KIND: kind, NAME: w.name };
+        const logical = `${name}/workload/${w.namespace}/${kind}/${w.name}`;
+        const ref = `${w.kind} ${w.namespace}/${w.name}`;
+        if (action === "delete") {
+            this.oneWay.push(`deleted ${ref}`);
+            return shellCommand(
+                logical,
+                {
+                    step: "Delete the workload that owns the compromised pod",
+                    // Workload deletion is irreversible: its spec is kept only in the evidence.
+                    destroy: `${ONE_WAY}the workload stays deleted; its spec is in the evidence bucket (pod object)`,
+                    environment,
+                    create: DELETE_WORKLOAD,
+                },
+                { parent: this, dependsOn },
+            );
+        }
+        const suspend = w.kind === "Job" || w.kind === "CronJob";
+        return shellCommand(
+            logical,
+            suspend
+                ? {
+                      step: "Suspend the job that owns the compromised pod",
+                      destroy: "reversed: the job's recorded suspend state is restored",
+                      environment,
+                      create: SUSPEND,
+                      delete: RESUME,
+                  }
+                : {
+                      step: "Scale the workload that owns the compromised pod to zero",
+                      destroy: "reversed: the recorded replica count is restored",
+                      environment,
+                      create: SCALE_TO_ZERO,
+                      delete: RESTORE_SCALE,
+                  },
+            { parent: this, dependsOn },
+        );
+    }
+}

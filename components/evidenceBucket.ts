@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
+import { IncidentNames } from "./naming";
+
+export interface EvidenceBucketArgs {
+    readonly names: IncidentNames;
+    readonly project: string;
+    /** Region for a bucket the stack creates: the affected nodes' region. */
+    readonly location: string;
+    /** An existing bucket to use instead of creating one. */
+    readonly existing?: string;
+    /** Retention of a created bucket, in days. Default 90. */
+    readonly retentionDays?: number;
+}
+
+/**
+ * Where artifacts go. A bucket the stack creates is evidence itself: uniform access, public access
+ * prevention enforced, versioning, a retention policy (objects can't be deleted or overwritten
+ * before it expires), and `retainOnDelete` plus the provider's `deletionPolicy: ABANDON`, so
+ * `pulumi destroy` leaves it and its objects in place. The retention policy is not locked: a
+ * lock is irreversible and is the evidence owner's decision, not the responder's.
+ */
+export class EvidenceBucket extends pulumi.ComponentResource {
+    public readonly bucketName: pulumi.Output<string>;
+
+    constructor(name: string, args: EvidenceBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("quarantine:evidence:EvidenceBucket", name, {}, opts);
+        if (args.existing) {
+            // A read, so preview shows the bucket was found (and fails if it was not).
+            this.bucketName = gcp.storage.getBucketOutput({ name: args.existing }, { parent: this }).name;
+        } else {
+            const days = args.retentionDays ?? 90;
+            const bucket = new gcp.storage.Bucket(
+                `${name}/bucket`,
+                {
+                    name: `${args.project}-quarantine-${args.names.id}`,
+                    project: args.project,
+                    location: args.location,
+                    uniformBucketLevelAccess: true,
+                    publicAccessPrevention: "enforced",
+                    versioning: { enabled: true },
+                    retentionPolicy: { retentionPeriod: String(days * 86400) },
+                    labels: { "quarantine-incident": args.names.id, "quarantine-evidence": "bucket" },
+                    forceDestroy: false,
+                    deletionPolicy: "ABANDON",
+                },
+                { parent: this, retainOnDelete: true },
+            );
+            this.bucketName = bucket.name;
+        }
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}

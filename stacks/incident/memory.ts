@@ -1,0 +1,46 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Incident } from "./facts";
+
+/**
+ * What the previous update of this stack found and did, read back from its own outputs through a
+ * StackReference to itself (a read, shown in preview). It matters once a one-way step has run:
+ * after `redeploy` the pods are gone and after `delete-node` the VM is, so a later update (a
+ * higher level, a lower one, a re-run) can't read them again and works from what was recorded.
+ */
+export interface Memory {
+    readonly level: string;
+    /** True once any update deleted the pods (redeploy and above). Stays true. */
+    readonly podsDeleted: boolean;
+    /** One-way actions taken so far, across updates. */
+    readonly oneWay: readonly string[];
+    readonly incident: Incident;
+}
+
+export const MEMORY_OUTPUT = "memory";
+
+export function selfReferenceName(): string {
+    // DIY backends (local, gs://) report the organization as "organization".
+    return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+export async function recall(id: string): Promise<Memory | undefined> {
+    const self = new pulumi.StackReference(`${id}/read/previous-update`, { name: selfReferenceName() });
+    const outputs = await new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
+        const impl = self.outputs as unknown as { promise(): Promise<Record<string, unknown>> };
+        impl.promise().then(resolve, reject);
+    });
+    const m = outputs?.[MEMORY_OUTPUT] as Memory | undefined;
+    if (!m || typeof m !== "object" || !m.incident || !Array.isArray(m.incident.pods)) return undefined;
+    return m;
+}
+
+/** What the next update should remember. */
+export function remember(previous: Memory | undefined, level: string, podsDeletedNow: boolean, oneWay: string[], incident: Incident): Memory {
+    const before = previous?.oneWay ?? [];
+    return {
+        level,
+        podsDeleted: (previous?.podsDeleted ?? false) || podsDeletedNow,
+        oneWay: [...before, ...oneWay.filter((a) => !before.includes(a))],
+        incident,
+    };
+}
