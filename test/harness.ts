@@ -10,6 +10,8 @@ export interface Scenario {
     rawConfig?: Record<string, string>;
     stack?: string;
     preview?: boolean;
+    /** The stack's outputs from a previous update. */
+    previous?: Record<string, any>;
 }
 
 export const CLUSTER_CONFIG = { "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }) };
@@ -17,8 +19,8 @@ export const CLUSTER_CONFIG = { "quarantine:cluster": JSON.stringify({ name: "pr
 /** Runs the program against the sample incident (the compromised pod only) unless told otherwise. */
 export async function run(s: Scenario = {}): Promise<Plan> {
     const cluster = s.cluster ?? sampleCluster();
-    const config = s.rawConfig ?? configFor(s.cluster ? cluster.pods : [cluster.pods[0]], { ...CLUSTER_CONFIG, ...s.config });
-    const result = await runIncident({ cluster, config, stack: s.stack, preview: s.preview });
+    const config = s.rawConfig ?? configFor(s.cluster && s.cluster.pods.length > 0 ? s.cluster.pods : [sampleCluster().pods[0]], { ...CLUSTER_CONFIG, ...s.config });
+    const result = await runIncident({ cluster, config, stack: s.stack, preview: s.preview, previous: s.previous });
     return new Plan(result);
 }
 

@@ -38,6 +38,18 @@ export interface RunResult {
     readonly warnings: string[];
 }
 
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Secret-wrapped inputs (the provider marks some, e.g. a bucket object's content) as plain values. */
+function unsecret(v: any): any {
+    if (Array.isArray(v)) return v.map(unsecret);
+    if (v && typeof v === "object") {
+        if (Object.values(v).includes(SECRET_SIG) && "value" in v) return unsecret(v.value);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unsecret(x)]));
+    }
+    return v;
+}
+
 function urnOf(stack: string, parent: string, type: string, name: string): string {
     const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
     return `urn:pulumi:${stack}::quarantine::${qualified}::${name}`;
@@ -62,7 +74,7 @@ class RecordingMonitor extends MockMonitor {
             custom: req.getCustom(),
             read: false,
             parent: req.getParent(),
-            inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+            inputs: unsecret(pulumi.runtime.deserializeProperties(req.getObject())),
             dependencies: req.getDependenciesList(),
             retainOnDelete: req.getRetainondelete() === true,
             deleteBeforeReplace: req.getDeletebeforereplace() === true,

@@ -175,6 +175,11 @@ export function renderPlan(result: RunResult): string {
     out.push("", "One-way actions (pulumi destroy does not undo them):");
     for (const a of (o.oneWayActions as string[]) ?? []) out.push(`  - ${a}`);
     if (((o.oneWayActions as string[]) ?? []).length === 0) out.push("  none");
+    if (((o.stillGone as string[]) ?? []).length > 0) {
+        out.push("", "Still gone from earlier updates (lowering the level does not bring them back):");
+        for (const a of o.stillGone as string[]) out.push(`  - ${a}`);
+    }
+    for (const n of (o.evidenceNotes as string[]) ?? []) out.push("", `note: ${n}`);
     if (o.bastionSshCommand) out.push("", `Inspect through the bastion: ${o.bastionSshCommand}`);
     for (const w of result.warnings) out.push("", `warning: ${w}`);
     return out.join("\n");

@@ -1,0 +1,156 @@
+import { execFileSync } from "child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { createHash } from "crypto";
+import { tmpdir } from "os";
+import { join } from "path";
+import { describe, expect, it } from "vitest";
+import { parseArtifacts } from "../../components/evidence";
+import { POD_CAPTURE } from "../../components/evidenceScripts";
+import { PRELUDE } from "../../components/shell";
+import { run } from "../harness";
+
+describe("evidence bucket", () => {
+    it("is created private, versioned, with a 90-day retention policy, and kept on destroy", async () => {
+        const [b] = (await run()).ofType("gcp:storage/bucket:Bucket");
+        expect(b.inputs).toMatchObject({
+            name: "acme-prod-quarantine-42",
+            location: "us-central1",
+            uniformBucketLevelAccess: true,
+            publicAccessPrevention: "enforced",
+            versioning: { enabled: true },
+            retentionPolicy: { retentionPeriod: String(90 * 86400) },
+            forceDestroy: false,
+            deletionPolicy: "ABANDON",
+        });
+        expect(b.retainOnDelete).toBe(true);
+    });
+
+    it("honours quarantine:evidenceRetentionDays", async () => {
+        const [b] = (await run({ config: { "quarantine:evidenceRetentionDays": "30" } })).ofType("gcp:storage/bucket:Bucket");
+        expect(b.inputs.retentionPolicy).toEqual({ retentionPeriod: String(30 * 86400) });
+    });
+
+    it("uses an existing bucket named by quarantine:evidenceBucket, read so preview shows it", async () => {
+        const plan = await run({ config: { "quarantine:evidenceBucket": "acme-ir-evidence" } });
+        expect(plan.ofType("gcp:storage/bucket:Bucket")).toEqual([]);
+        expect(plan.result.invokes.find((i) => i.token === "gcp:storage/getBucket:getBucket")?.inputs).toEqual({ name: "acme-ir-evidence" });
+        expect(plan.one("/capture/pod/default/compromised-pod").inputs.environment.BUCKET).toBe("acme-ir-evidence");
+        expect(plan.outputs.evidenceBucket).toBe("acme-ir-evidence");
+    });
+});
+
+describe("captures", () => {
+    it("capture each pod's object, description, logs with timestamps and --previous, events and service account rights", async () => {
+        const c = (await run()).one("/capture/pod/default/compromised-pod").inputs.create as string;
+        for (const piece of [
+            `get pod "$POD" -o yaml`,
+            `describe pod "$POD"`,
+            `logs "$POD" -c "$c" --timestamps`,
+            `logs "$POD" -c "$c" --timestamps --previous`,
+            `get events --field-selector "involvedObject.kind=Pod,involvedObject.name=$POD"`,
+            `auth can-i --list --as="system:serviceaccount:$NAMESPACE:\${sa:-default}"`,
+            "gcloud storage cp --no-clobber",
+        ]) {
+            expect(c).toContain(piece);
+        }
+    });
+
+    it("capture the node's object, events and volatile state; exec into the container only when asked", async () => {
+        const plan = await run();
+        expect(plan.one("/capture/node/gke-cluster-pool-1-abcdeffff-zgt8").inputs.create).toContain(`get node "$NODE" -o yaml`);
+        const volatile = plan.one("/capture/volatile/gke-cluster-pool-1-abcdeffff-zgt8").inputs;
+        expect(volatile.create).toContain(`run "$pod" --image="$IMAGE" --restart=Never --overrides="$overrides"`);
+        expect(volatile.environment.HOST_COMMANDS_JSON).toContain("ps -eo");
+        expect(plan.all("/capture/exec/default/compromised-pod")).toEqual([]);
+        const withExec = await run({ config: { "quarantine:capture": '{"exec":true}' } });
+        expect(withExec.one("/capture/exec/default/compromised-pod").inputs.create).toContain("tar czf - /etc");
+    });
+
+    it("skip the volatile state in immediate mode, and say so", async () => {
+        const plan = await run({ config: { "quarantine:nodeIsolation": "immediate" } });
+        expect(plan.all("/capture/volatile/gke-cluster-pool-1-abcdeffff-zgt8")).toEqual([]);
+        expect(plan.outputs.evidenceNotes).toEqual([
+            "node volatile state is not captured: nodeIsolation immediate cuts the node off before a capture pod could report",
+        ]);
+    });
+
+    it("keep their artifacts on destroy: their delete removes nothing", async () => {
+        for (const c of (await run()).commands().filter((x) => /^# step: Capture/.test(x.inputs.create))) {
+            expect(c.inputs.delete, c.name).toMatch(/^# step: .*\n# destroy: kept: /);
+            expect(c.inputs.delete).not.toMatch(/gcloud storage rm|kubectl delete/);
+        }
+    });
+});
+
+describe("chain of custody", () => {
+    it("lists every artifact and every snapshot with where, sha256 or snapshot id, when and as whom", async () => {
+        const m = (await run()).outputs.custodyManifest;
+        expect(m.incident).toBe("42");
+        expect(m.artifacts.map((a: { what: string }) => a.what).sort()).toEqual([
+            "Capture evidence of the node's volatile state through a capture pod",
+            "Capture evidence of the node: object and events",
+            "Capture evidence of the pod: object, describe, logs, events, service account rights",
+        ]);
+        expect(m.snapshots).toHaveLength(2);
+        expect(m.snapshots[0]).toEqual({
+            what: "snapshot of disk gke-cluster-pool-1-abcdeffff-zgt8",
+            object: "snapshots/q-42-gke-cluster-pool-1-abcdeffff-zgt8-13d0dc",
+            snapshotId: "4242",
+            takenAt: "2026-11-25T12:00:00.000-00:00",
+            takenBy: "responder@acme.example",
+        });
+    });
+
+    it("is written to the bucket under a name derived from its content, retained, never overwritten", async () => {
+        const plan = await run();
+        const obj = plan.one("/custody/manifest");
+        const content = obj.inputs.content as string;
+        const hash = createHash("sha256").update(content).digest("hex").slice(0, 16);
+        expect(obj.inputs.name).toBe(`incident-42/custody/manifest-${hash}.json`);
+        expect(obj.retainOnDelete).toBe(true);
+        expect(JSON.parse(content)).toEqual(plan.outputs.custodyManifest);
+    });
+});
+
+describe("a capture script, run for real with stand-in kubectl and gcloud", () => {
+    it("uploads each artifact without clobbering and prints only its name and sha256, never its content", () => {
+        const dir = mkdtempSync(join(tmpdir(), "quarantine-capture-"));
+        const bin = join(dir, "bin");
+        const uploads = join(dir, "uploads");
+        execFileSync("mkdir", ["-p", bin, uploads]);
+        // kubectl prints "evidence" for anything asked; gcloud copies uploads aside.
+        writeFileSync(join(bin, "kubectl"), `#!/bin/bash\nif [[ "$*" == *go-template* ]]; then echo app; echo; exit 0; fi\necho "SECRET-EVIDENCE $*"\n`);
+        writeFileSync(
+            join(bin, "gcloud"),
+            `#!/bin/bash\nif [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\nif [ "$1 $2 $3" = "storage cp --no-clobber" ]; then cp "$4" "$UPLOADS/$(echo "$5" | tr / _)"; exit 0; fi\nexit 9\n`,
+        );
+        chmodSync(join(bin, "kubectl"), 0o755);
+        chmodSync(join(bin, "gcloud"), 0o755);
+        const stdout = execFileSync("/bin/bash", ["-c", `${PRELUDE}${POD_CAPTURE}`], {
+            env: {
+                PATH: `${bin}:/usr/bin:/bin`,
+                UPLOADS: uploads,
+                CONTEXT: "ctx",
+                NAMESPACE: "default",
+                POD: "web",
+                BUCKET: "b",
+                PROJECT: "p",
+                PREFIX: "incident-42/pods/default/web",
+            },
+            encoding: "utf8",
+            timeout: 20_000,
+        });
+        expect(stdout).not.toContain("SECRET-EVIDENCE");
+        const artifacts = parseArtifacts(stdout);
+        expect(stdout.trim().split("\n")).toHaveLength(artifacts.length);
+        expect(artifacts.map((a) => a.what)).toContain("logs of container app");
+        for (const a of artifacts) {
+            expect(a.object).toMatch(/^gs:\/\/b\/incident-42\/pods\/default\/web\/\d{8}T\d{6}Z\//);
+            expect(a.takenBy).toBe("responder@acme.example");
+            const uploaded = join(uploads, a.object.replace(/\//g, "_"));
+            expect(existsSync(uploaded), a.object).toBe(true);
+            expect(createHash("sha256").update(readFileSync(uploaded)).digest("hex")).toBe(a.sha256);
+        }
+        expect(readdirSync(uploads).length).toBe(artifacts.length);
+    });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { sampleCluster, SAMPLE_NODE, type FakeCluster, type FakePod } from "../../../stacks/plan/sampleCluster";
+import { run } from "../../harness";
+
+const confirm = { "quarantine:confirm": "incident-42" };
+const at = (level: string, extra: Record<string, string> = {}) => ({ "quarantine:level": level, ...confirm, ...extra });
+
+function withPod(patch: Partial<FakePod>, owned: FakeCluster["owned"] = []): FakeCluster {
+    const c = sampleCluster();
+    return { ...c, pods: [{ ...c.pods[0], ...patch }], owned };
+}
+
+describe("redeploy", () => {
+    it("deletes each pod with a 10 s grace period, after every snapshot and capture, keeping the isolation", async () => {
+        const plan = await run({ config: at("redeploy") });
+        const del = plan.one("/escalate/redeploy/default/compromised-pod");
+        expect(del.inputs.create).toContain(`delete pod "$POD" --grace-period=10`);
+        expect(del.inputs.environment).toMatchObject({ NAMESPACE: "default", POD: "compromised-pod" });
+        const evidence = [
+            ...plan.ofType("gcp:compute/snapshot:Snapshot"),
+            ...plan.commands().filter((c) => /^# step: Capture evidence/.test(c.inputs.create)),
+            ...plan.ofType("gcp:storage/bucketObject:BucketObject"),
+        ];
+        expect(evidence.length).toBe(6);
+        for (const e of evidence) expect(plan.waits(del, e), `after ${e.name}`).toBe(true);
+        expect(plan.ofType("kubernetes:core/v1:PodPatch")).toHaveLength(1);
+        expect(plan.outputs.oneWayActions).toContain("deleted pod default/compromised-pod");
+        expect(del.inputs.delete).toMatch(/^# step: .*\n# destroy: one-way: the pod stays deleted/);
+    });
+});
+
+describe("delete-workload: the owner is found by following owner references", () => {
+    it.each<[string, FakeCluster, string | undefined]>([
+        [
+            "Pod → ReplicaSet → Deployment",
+            withPod({ owner: { kind: "ReplicaSet", name: "web-5d9f" } }, [
+                { namespace: "default", kind: "ReplicaSet", name: "web-5d9f", owner: { kind: "Deployment", name: "web" } },
+            ]),
+            "deployment/web",
+        ],
+        ["a ReplicaSet without a Deployment", withPod({ owner: { kind: "ReplicaSet", name: "rs" } }, [{ namespace: "default", kind: "ReplicaSet", name: "rs" }]), "replicaset/rs"],
+        ["a StatefulSet", withPod({ owner: { kind: "StatefulSet", name: "db" } }), "statefulset/db"],
+        [
+            "Pod → Job → CronJob",
+            withPod({ owner: { kind: "Job", name: "nightly-29" } }, [
+                { namespace: "default", kind: "Job", name: "nightly-29", owner: { kind: "CronJob", name: "nightly" } },
+            ]),
+            "cronjob/nightly",
+        ],
+        ["a pod detached by an earlier isolate", withPod({ owner: undefined, annotations: { "quarantine/detached-owner": "StatefulSet/db" } }), "statefulset/db"],
+        ["a bare pod (it owns itself: redeploy deletes it)", withPod({ owner: undefined }), undefined],
+    ])("%s", async (_what, cluster, want) => {
+        const plan = await run({ cluster, config: at("delete-workload") });
+        const steps = plan.all("").filter((r) => r.name.includes("/escalate/workload/"));
+        expect(steps.map((s) => s.name.split("/escalate/workload/default/")[1])).toEqual(want ? [want] : []);
+        expect(plan.all("/escalate/redeploy/default/compromised-pod")).toHaveLength(1);
+    });
+
+    it("scales to zero by default and restores the recorded replica count on destroy", async () => {
+        const plan = await run({ config: at("delete-workload") });
+        const w = plan.one("/escalate/workload/default/deployment/web");
+        expect(w.inputs.environment).toMatchObject({ KIND: "deployment", NAME: "web", NAMESPACE: "default" });
+        expect(w.inputs.create).toContain(`scale "$KIND" "$NAME" --replicas=0`);
+        expect(w.inputs.create).toContain("quarantine/replicas-before=$replicas");
+        expect(w.inputs.delete).toContain(`scale "$KIND" "$NAME" --replicas="$recorded"`);
+        expect(plan.waits(w, plan.one("/escalate/redeploy/default/compromised-pod"))).toBe(true);
+        expect(plan.outputs.oneWayActions).not.toContain("deleted Deployment default/web");
+    });
+
+    it("suspends a CronJob instead, and resumes it to its recorded state on destroy", async () => {
+        const cluster = withPod({ owner: { kind: "Job", name: "j" } }, [{ namespace: "default", kind: "Job", name: "j", owner: { kind: "CronJob", name: "c" } }]);
+        const w = (await run({ cluster, config: at("delete-workload") })).one("/escalate/workload/default/cronjob/c");
+        expect(w.inputs.create).toContain(`'{"spec":{"suspend":true}}'`);
+        expect(w.inputs.delete).toContain("quarantine/suspend-before");
+    });
+
+    it("deletes the workload when asked, and says that is one-way", async () => {
+        const plan = await run({ config: at("delete-workload", { "quarantine:workloadAction": "delete" }) });
+        const w = plan.one("/escalate/workload/default/deployment/web");
+        expect(w.inputs.create).toContain(`delete "$KIND" "$NAME"`);
+        expect(plan.outputs.oneWayActions).toContain("deleted Deployment default/web");
+    });
+
+    it("refuses to scale a DaemonSet to zero, naming the key to change", async () => {
+        const cluster = withPod({ owner: { kind: "DaemonSet", name: "agent" } });
+        await expect(run({ cluster, config: at("delete-workload") })).rejects.toThrow(
+            'quarantine:workloadAction "scale-to-zero" can\'t stop DaemonSet default/agent (it has no replica count); e.g. pulumi config set quarantine:workloadAction delete',
+        );
+    });
+});
+
+describe("delete-node", () => {
+    it("deletes the VM after the node's quarantine and all evidence, then its Node object", async () => {
+        const plan = await run({ config: at("delete-node") });
+        const vm = plan.one(`/escalate/delete-vm/${SAMPLE_NODE}`);
+        const node = plan.one(`/escalate/delete-node/${SAMPLE_NODE}`);
+        expect(vm.inputs.create).toContain(`instances delete "$INSTANCE" --zone "$ZONE" --project "$PROJECT" --quiet`);
+        expect(vm.inputs.create.indexOf("--no-deletion-protection")).toBeLessThan(vm.inputs.create.indexOf("instances delete"));
+        for (const before of [`/vm/${SAMPLE_NODE}/tag`, `/node/${SAMPLE_NODE}/drain`, "/custody/manifest", `/escalate/workload/default/deployment/web`]) {
+            expect(plan.waits(vm, plan.one(before)), before).toBe(true);
+        }
+        expect(plan.waits(node, vm)).toBe(true);
+        expect(plan.outputs.oneWayActions).toContain(`deleted VM ${SAMPLE_NODE} and its Node object`);
+    });
+});
+
+describe("after a one-way step", () => {
+    it("a later update works from what the earlier one found, without reading the deleted pod", async () => {
+        const first = await run({ config: at("redeploy") });
+        const gone = { ...sampleCluster(), pods: [] };
+        const second = await run({ cluster: gone, config: at("delete-workload"), previous: first.outputs });
+        expect(second.resources.filter((r) => r.read && r.type === "kubernetes:core/v1:Pod")).toEqual([]);
+        expect(second.all("/escalate/workload/default/deployment/web")).toHaveLength(1);
+        expect(second.outputs.nodes[0].node).toBe(SAMPLE_NODE);
+    });
+
+    it("lowering the level says what stays gone instead of pretending to restore it", async () => {
+        const first = await run({ config: at("redeploy") });
+        const gone = { ...sampleCluster(), pods: [] };
+        const lower = await run({ cluster: gone, config: { "quarantine:level": "isolate" }, previous: first.outputs });
+        expect(lower.outputs.stillGone).toEqual(["deleted pod default/compromised-pod"]);
+        expect(lower.result.warnings.join("\n")).toContain(
+            "Lowering quarantine:level from redeploy to isolate does not bring anything back. Still gone: deleted pod default/compromised-pod",
+        );
+        expect(lower.all("/escalate/redeploy/default/compromised-pod")).toEqual([]);
+    });
+});
