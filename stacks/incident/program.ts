@@ -54,15 +54,15 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory
     });
     const volatile = cfg.level === "observe" || cfg.nodeIsolation !== "immediate";
     if (!volatile) notes.push("node volatile state is not captured: nodeIsolation immediate cuts the node off before a capture pod could report");
-    const podsDeleted = memory?.podsDeleted ?? false;
     const evidence = new EvidenceCapture(`${id}/capture`, {
         names,
         project: cfg.project,
         kubeContext: cfg.kubeContext,
         bucket: bucket.bucketName,
-        // Pods and nodes an earlier update deleted can't be captured again; their evidence stays.
-        pods: podsDeleted ? [] : found.pods.map((p) => ({ ...p.ref, node: p.nodeName })),
-        nodes: podsDeleted ? [] : found.nodes.map((n) => n.name),
+        // Declared even after an earlier update deleted the pods: unchanged, they do not run again,
+        // and their recorded output keeps every artifact in the custody manifest.
+        pods: found.pods.map((p) => ({ ...p.ref, node: p.nodeName })),
+        nodes: found.nodes.map((n) => n.name),
         volatile,
         exec: cfg.capture.exec,
         debugImage: cfg.capture.debugImage,
