@@ -10,16 +10,19 @@ import { KUBECTL } from "./shell";
 
 /** Shared prelude: `capture NAME WHAT cmd…` runs cmd into a file and uploads it. */
 export const CAPTURE_PRELUDE = `${KUBECTL}
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
+taken=$(date -u +%Y%m%dT%H%M%SZ)
+# Two runs within one second still get distinct object names (and --no-clobber refuses a clash).
+stamp="$taken-$$-$RANDOM"
 who=$(gcloud config get-value account --quiet 2>/dev/null || true)
 if [ -z "$who" ]; then who=unknown; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 upload() {
   local name="$1" what="$2" object="$PREFIX/$stamp/$1" sum
-  sum=$(sha256sum "$work/$name" | cut -d' ' -f1)
+  # sha256sum on Linux, shasum on a responder's Mac.
+  sum=$( (sha256sum "$work/$name" 2>/dev/null || shasum -a 256 "$work/$name") | cut -d' ' -f1)
   gcloud storage cp --no-clobber "$work/$name" "gs://$BUCKET/$object" --project "$PROJECT" >&2
-  printf '{"what":"%s","object":"gs://%s/%s","sha256":"%s","takenAt":"%s","takenBy":"%s"}\\n' "$what" "$BUCKET" "$object" "$sum" "$stamp" "$who"
+  printf '{"what":"%s","object":"gs://%s/%s","sha256":"%s","takenAt":"%s","takenBy":"%s"}\\n' "$what" "$BUCKET" "$object" "$sum" "$taken" "$who"
 }
 capture() {
   local name="$1" what="$2"

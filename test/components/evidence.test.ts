@@ -5,7 +5,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { parseArtifacts } from "../../components/evidence";
-import { POD_CAPTURE } from "../../components/evidenceScripts";
+import { HOST_COMMANDS, HOST_COMMANDS_JSON, POD_CAPTURE, VOLATILE_CAPTURE } from "../../components/evidenceScripts";
 import { PRELUDE } from "../../components/shell";
 import { run } from "../harness";
 
@@ -112,45 +112,85 @@ describe("chain of custody", () => {
     });
 });
 
+/** Stand-ins: kubectl prints "evidence" for anything asked; gcloud copies uploads aside. */
+function standIns(): { bin: string; uploads: string; dir: string } {
+    const dir = mkdtempSync(join(tmpdir(), "quarantine-capture-"));
+    const bin = join(dir, "bin");
+    const uploads = join(dir, "uploads");
+    execFileSync("mkdir", ["-p", bin, uploads]);
+    writeFileSync(
+        join(bin, "kubectl"),
+        `#!/bin/bash\nprintf '%s\\n' "$*" >> "$CALLS"\nif [[ "$*" == *go-template* ]]; then echo app; echo; exit 0; fi\nif [[ "$*" == *" run "* || "$*" == *" wait "* || "$*" == *" delete "* ]]; then exit 0; fi\necho "SECRET-EVIDENCE $*"\n`,
+    );
+    writeFileSync(
+        join(bin, "gcloud"),
+        `#!/bin/bash\nif [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\nif [ "$1 $2 $3" = "storage cp --no-clobber" ]; then cp "$4" "$UPLOADS/$(echo "$5" | tr / _)"; exit 0; fi\nexit 9\n`,
+    );
+    chmodSync(join(bin, "kubectl"), 0o755);
+    chmodSync(join(bin, "gcloud"), 0o755);
+    return { bin, uploads, dir };
+}
+
+function runScript(script: string, s: { bin: string; uploads: string; dir: string }, env: Record<string, string>): string {
+    return execFileSync("/bin/bash", ["-c", `${PRELUDE}${script}`], {
+        env: { PATH: `${s.bin}:/usr/bin:/bin`, UPLOADS: s.uploads, CALLS: join(s.dir, "calls"), CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...env },
+        encoding: "utf8",
+        timeout: 20_000,
+    });
+}
+
+const POD_ENV = { NAMESPACE: "default", POD: "web", PREFIX: "incident-42/pods/default/web" };
+
 describe("a capture script, run for real with stand-in kubectl and gcloud", () => {
     it("uploads each artifact without clobbering and prints only its name and sha256, never its content", () => {
-        const dir = mkdtempSync(join(tmpdir(), "quarantine-capture-"));
-        const bin = join(dir, "bin");
-        const uploads = join(dir, "uploads");
-        execFileSync("mkdir", ["-p", bin, uploads]);
-        // kubectl prints "evidence" for anything asked; gcloud copies uploads aside.
-        writeFileSync(join(bin, "kubectl"), `#!/bin/bash\nif [[ "$*" == *go-template* ]]; then echo app; echo; exit 0; fi\necho "SECRET-EVIDENCE $*"\n`);
-        writeFileSync(
-            join(bin, "gcloud"),
-            `#!/bin/bash\nif [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\nif [ "$1 $2 $3" = "storage cp --no-clobber" ]; then cp "$4" "$UPLOADS/$(echo "$5" | tr / _)"; exit 0; fi\nexit 9\n`,
-        );
-        chmodSync(join(bin, "kubectl"), 0o755);
-        chmodSync(join(bin, "gcloud"), 0o755);
-        const stdout = execFileSync("/bin/bash", ["-c", `${PRELUDE}${POD_CAPTURE}`], {
-            env: {
-                PATH: `${bin}:/usr/bin:/bin`,
-                UPLOADS: uploads,
-                CONTEXT: "ctx",
-                NAMESPACE: "default",
-                POD: "web",
-                BUCKET: "b",
-                PROJECT: "p",
-                PREFIX: "incident-42/pods/default/web",
-            },
-            encoding: "utf8",
-            timeout: 20_000,
-        });
+        const s = standIns();
+        const uploads = s.uploads;
+        const stdout = runScript(POD_CAPTURE, s, POD_ENV);
         expect(stdout).not.toContain("SECRET-EVIDENCE");
         const artifacts = parseArtifacts(stdout);
         expect(stdout.trim().split("\n")).toHaveLength(artifacts.length);
         expect(artifacts.map((a) => a.what)).toContain("logs of container app");
         for (const a of artifacts) {
-            expect(a.object).toMatch(/^gs:\/\/b\/incident-42\/pods\/default\/web\/\d{8}T\d{6}Z\//);
+            expect(a.object).toMatch(/^gs:\/\/b\/incident-42\/pods\/default\/web\/\d{8}T\d{6}Z-\d+-\d+\//);
+            expect(a.takenAt).toMatch(/^\d{8}T\d{6}Z$/);
             expect(a.takenBy).toBe("responder@acme.example");
             const uploaded = join(uploads, a.object.replace(/\//g, "_"));
             expect(existsSync(uploaded), a.object).toBe(true);
             expect(createHash("sha256").update(readFileSync(uploaded)).digest("hex")).toBe(a.sha256);
         }
         expect(readdirSync(uploads).length).toBe(artifacts.length);
+    });
+
+    it("adds a second run's artifacts beside the first's instead of overwriting them", () => {
+        const s = standIns();
+        const first = parseArtifacts(runScript(POD_CAPTURE, s, POD_ENV)).map((a) => a.object);
+        const second = parseArtifacts(runScript(POD_CAPTURE, s, POD_ENV)).map((a) => a.object);
+        expect(second.filter((o) => first.includes(o))).toEqual([]);
+        expect(readdirSync(s.uploads).length).toBe(first.length + second.length);
+    });
+
+    it("builds the node capture pod as valid JSON, pinned to the node and skipped by the drain", () => {
+        const s = standIns();
+        runScript(VOLATILE_CAPTURE, s, {
+            NODE: "gke-n1",
+            IMAGE: "busybox:1.36",
+            INCIDENT: "42",
+            CAPTURE_NAMESPACE: "kube-system",
+            HOST_COMMANDS_JSON,
+            PREFIX: "incident-42/nodes/gke-n1",
+        });
+        const run = readFileSync(join(s.dir, "calls"), "utf8").split("\n").find((l) => l.includes(" run "))!;
+        const pod = JSON.parse(run.slice(run.indexOf("--overrides=") + "--overrides=".length));
+        expect(pod.spec.nodeName).toBe("gke-n1");
+        expect(pod.metadata.labels).toEqual({ quarantine: "true", "quarantine/capture": "42" });
+        expect(pod.spec.containers[0].command.slice(0, 4)).toEqual(["chroot", "/host", "/bin/sh", "-c"]);
+        expect(pod.spec.containers[0].command[4]).toBe(HOST_COMMANDS);
+    });
+
+    it("refuses a node name that could break out of the capture pod's JSON", () => {
+        const s = standIns();
+        expect(() =>
+            runScript(VOLATILE_CAPTURE, s, { NODE: 'n","hostPath":"/', IMAGE: "busybox:1.36", INCIDENT: "42", CAPTURE_NAMESPACE: "kube-system", HOST_COMMANDS_JSON, PREFIX: "x" }),
+        ).toThrow(/unexpected node name/);
     });
 });
