@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { destructiveAction } from "../../policies/lib/evidence";
+import { DESTRUCTIVE_LEVELS, SUPPORTED_LEVELS } from "../../stacks/config";
+import { scaledCluster } from "../../stacks/plan/sampleCluster";
+import { run, type Scenario } from "../harness";
+import { coverage, engineView, evaluate, type EngineResource } from "./engineView";
+
+/**
+ * The real program, under the mock engine, at every level this release supports (new levels are
+ * picked up from SUPPORTED_LEVELS as they land), in an update and in a preview: the pack finds
+ * nothing to refuse.
+ */
+const shapes: [string, Scenario][] = [
+    ["the sample incident", {}],
+    ["the sample incident in preview", { preview: true }],
+    ["4 pods on 2 nodes, immediate, in preview", { cluster: scaledCluster(4, 2), config: { "quarantine:nodeIsolation": "immediate" }, preview: true }],
+    ["the sample incident without detaching labels", { config: { "quarantine:detachLabels": "false" } }],
+];
+const cases = SUPPORTED_LEVELS.flatMap((level) =>
+    // Destructive levels need the responder's acknowledgement; the others ignore it.
+    shapes.map(([shape, s]): [string, Scenario] => [`${level}: ${shape}`, { ...s, config: { ...s.config, "quarantine:level": level, "quarantine:confirm": "incident-42" } }]),
+);
+
+describe.each(cases)("%s", (_, scenario) => {
+    let view: EngineResource[];
+    beforeAll(async () => {
+        view = engineView((await run(scenario)).result);
+    });
+
+    it("yields zero violations", async () => {
+        expect(await evaluate(view)).toEqual([]);
+    });
+});
+
+describe("the zero is not vacuous", () => {
+    it.each(DESTRUCTIVE_LEVELS)("at the %s level, the stack policy sees destructive commands to check", async (level) => {
+        const plan = await run({ config: { "quarantine:level": level, "quarantine:confirm": "incident-42" } });
+        expect(plan.resources.filter((r) => destructiveAction({ type: r.type, props: r.inputs })).length).toBeGreaterThan(0);
+    });
+
+    it("at the isolate level, every resource policy checks at least one resource of the program", async () => {
+        const counts = await coverage(engineView((await run({ config: { "quarantine:level": "isolate" } })).result));
+        for (const [name, n] of Object.entries(counts)) expect(n, name).toBeGreaterThan(0);
+    });
+});
