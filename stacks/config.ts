@@ -144,8 +144,16 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
     }
 
     let incidentId = parsed.success ? parsed.data.incident : undefined;
+    const fromStack = STACK_INCIDENT.exec(stack);
+    if (incidentId && fromStack && fromStack[1] !== incidentId) {
+        // Two ids for one incident: names, tags and the confirm check would follow one, the
+        // responder (and the policy pack, which reads the stack) the other.
+        problems.push(
+            `quarantine:incident ${show(incidentId)} disagrees with stack ${show(stack)}; unset it (pulumi config rm quarantine:incident) or set it to ${fromStack[1]}`,
+        );
+    }
     if (ours.incident === undefined) {
-        const m = STACK_INCIDENT.exec(stack);
+        const m = fromStack;
         if (m && INCIDENT_ID.test(m[1])) {
             incidentId = m[1];
         } else {

@@ -125,10 +125,15 @@ describe("parseConfig: incident id", () => {
         ["dev", { "quarantine:incident": "7" }, "7"],
         ["dev", { "quarantine:incident": "0" }, "0"],
         ["prod", { "quarantine:incident": "inc-7" }, "inc-7"],
-        // the config key wins over the stack name
-        ["incident-42", { "quarantine:incident": "43" }, "43"],
+        ["incident-42", { "quarantine:incident": "42" }, "42"],
     ])("stack %j with %j gives incident %j", (stack, extra, want) => {
         expect(parseConfig({ ...BASE, ...extra }, stack).incidentId).toBe(want);
+    });
+
+    it("refuses a quarantine:incident that disagrees with the stack's name", () => {
+        expect(problemsOf({ ...BASE, "quarantine:incident": "43" }, "incident-42")).toEqual([
+            'quarantine:incident "43" disagrees with stack "incident-42"; unset it (pulumi config rm quarantine:incident) or set it to 42',
+        ]);
     });
 
     it.each([["dev"], ["incident-"], ["incident-Bad"], ["incident-42-bastion"], ["incident-abcdefghij0123456789x"], ["my-incident-42"], [""]])(
