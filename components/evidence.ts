@@ -9,8 +9,7 @@ export interface EvidenceCaptureArgs {
     readonly project: string;
     readonly kubeContext: string;
     readonly bucket: pulumi.Input<string>;
-    /** Pods with the node they run on: their logs come through that node's kubelet. */
-    readonly pods: readonly { readonly namespace: string; readonly name: string; readonly node: string }[];
+    readonly pods: readonly { readonly namespace: string; readonly name: string }[];
     readonly nodes: readonly string[];
     /**
      * Capture each node's volatile state through a capture pod. False when the node is cut off
@@ -44,8 +43,13 @@ const KEPT = "kept: the uploaded artifacts stay in the evidence bucket";
 export class EvidenceCapture extends pulumi.ComponentResource {
     /** Every capture command, for escalation steps to wait on. */
     public readonly captures: command.local.Command[] = [];
-    /** Per node: captures that go through the node's kubelet; the node is cut off after them. */
-    public readonly needsNode = new Map<string, command.local.Command[]>();
+    /**
+     * Per node: its volatile-state capture, which needs the node to reach the API server, so the
+     * node is cut off only after it. Nothing else here delays the isolation: a pod's logs come
+     * through the kubelet, so once the node is cut off they are captured if still reachable and
+     * reported as not captured otherwise.
+     */
+    public readonly volatileCaptures = new Map<string, command.local.Command>();
     public readonly artifacts: pulumi.Output<Artifact[]>;
 
     constructor(name: string, args: EvidenceCaptureArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -61,24 +65,19 @@ export class EvidenceCapture extends pulumi.ComponentResource {
             return c;
         };
 
-        const viaNode = (node: string) => this.needsNode.get(node) ?? this.needsNode.set(node, []).get(node)!;
         for (const pod of args.pods) {
             const env = { NAMESPACE: pod.namespace, POD: pod.name, PREFIX: `incident-${args.names.id}/pods/${pod.namespace}/${pod.name}` };
-            viaNode(pod.node).push(
-                add(`pod/${pod.namespace}/${pod.name}`, "Capture evidence of the pod: object, describe, logs, events, service account rights", POD_CAPTURE, env),
-            );
+            add(`pod/${pod.namespace}/${pod.name}`, "Capture evidence of the pod: object, describe, logs, events, service account rights", POD_CAPTURE, env);
             if (args.exec) {
-                viaNode(pod.node).push(
-                    add(`exec/${pod.namespace}/${pod.name}`, "Capture evidence from inside the container: /etc and /proc (touches the live container)", EXEC_CAPTURE, env),
-                );
+                add(`exec/${pod.namespace}/${pod.name}`, "Capture evidence from inside the container: /etc and /proc (touches the live container)", EXEC_CAPTURE, env);
             }
         }
         for (const node of args.nodes) {
             const prefix = `incident-${args.names.id}/nodes/${node}`;
-            const needs = viaNode(node);
-            needs.push(add(`node/${node}`, "Capture evidence of the node: object and events", NODE_CAPTURE, { NODE: node, PREFIX: prefix }));
+            add(`node/${node}`, "Capture evidence of the node: object and events", NODE_CAPTURE, { NODE: node, PREFIX: prefix });
             if (args.volatile) {
-                needs.push(
+                this.volatileCaptures.set(
+                    node,
                     add(`volatile/${node}`, "Capture evidence of the node's volatile state through a capture pod", VOLATILE_CAPTURE, {
                         NODE: node,
                         PREFIX: prefix,

@@ -43,21 +43,21 @@ capture_optional() {
 `;
 
 export const POD_CAPTURE = `${CAPTURE_PRELUDE}
-capture pod.yaml "pod object" k -n "$NAMESPACE" get pod "$POD" -o yaml
-capture describe.txt "kubectl describe pod" k -n "$NAMESPACE" describe pod "$POD"
-containers=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='{{range .spec.initContainers}}{{.name}}{{"\\n"}}{{end}}{{range .spec.containers}}{{.name}}{{"\\n"}}{{end}}')
+capture pod.yaml "pod object" k -n "$NAMESPACE" get "pod/$POD" -o yaml
+capture describe.txt "kubectl describe pod" k -n "$NAMESPACE" describe "pod/$POD"
+containers=$(k -n "$NAMESPACE" get "pod/$POD" -o go-template='{{range .spec.initContainers}}{{.name}}{{"\\n"}}{{end}}{{range .spec.containers}}{{.name}}{{"\\n"}}{{end}}')
 while IFS= read -r c; do
   if [ -z "$c" ]; then continue; fi
-  capture_optional "logs-$c.txt" "logs of container $c" k -n "$NAMESPACE" logs "$POD" -c "$c" --timestamps
-  capture_optional "logs-$c-previous.txt" "previous logs of container $c" k -n "$NAMESPACE" logs "$POD" -c "$c" --timestamps --previous
+  capture_optional "logs-$c.txt" "logs of container $c" k -n "$NAMESPACE" logs "pod/$POD" -c "$c" --timestamps
+  capture_optional "logs-$c-previous.txt" "previous logs of container $c" k -n "$NAMESPACE" logs "pod/$POD" -c "$c" --timestamps --previous
 done <<< "$containers"
 capture events.yaml "events of the pod" k -n "$NAMESPACE" get events --field-selector "involvedObject.kind=Pod,involvedObject.name=$POD" -o yaml
-sa=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='{{.spec.serviceAccountName}}')
+sa=$(k -n "$NAMESPACE" get "pod/$POD" -o go-template='{{.spec.serviceAccountName}}')
 capture can-i.txt "what the pod's service account may do" k -n "$NAMESPACE" auth can-i --list --as="system:serviceaccount:$NAMESPACE:\${sa:-default}"
 `;
 
 export const NODE_CAPTURE = `${CAPTURE_PRELUDE}
-capture node.yaml "node object" k get node "$NODE" -o yaml
+capture node.yaml "node object" k get "node/$NODE" -o yaml
 capture events.yaml "events of the node" k get events --all-namespaces --field-selector "involvedObject.kind=Node,involvedObject.name=$NODE" -o yaml
 `;
 
@@ -84,12 +84,12 @@ if ! [[ "$IMAGE" =~ ^[a-z0-9][a-z0-9._/:@-]*$ ]]; then echo "unexpected image" >
 pod="quarantine-capture-$INCIDENT-$(date -u +%s)"
 overrides=$(printf '{"apiVersion":"v1","metadata":{"labels":{"quarantine":"true","quarantine/capture":"%s"}},"spec":{"nodeName":"%s","hostPID":true,"hostNetwork":true,"restartPolicy":"Never","tolerations":[{"operator":"Exists"}],"volumes":[{"name":"host","hostPath":{"path":"/"}}],"containers":[{"name":"capture","image":"%s","command":["chroot","/host","/bin/sh","-c",%s],"securityContext":{"privileged":true},"volumeMounts":[{"name":"host","mountPath":"/host"}]}]}}' "$INCIDENT" "$NODE" "$IMAGE" "$HOST_COMMANDS_JSON")
 trap 'k -n "$CAPTURE_NAMESPACE" delete pod "$pod" --ignore-not-found --wait=false >&2 || true; rm -rf "$work"' EXIT
-k -n "$CAPTURE_NAMESPACE" run "$pod" --image="$IMAGE" --restart=Never --overrides="$overrides" >&2
+k -n "$CAPTURE_NAMESPACE" run --image="$IMAGE" --restart=Never --overrides="$overrides" -- "$pod" >&2
 k -n "$CAPTURE_NAMESPACE" wait --for=jsonpath='{.status.phase}'=Succeeded pod/"$pod" --timeout=180s >&2
 capture volatile.txt "node volatile state: processes, connections, mounts, changed files" k -n "$CAPTURE_NAMESPACE" logs "$pod"
 `;
 
 /** Optional (touches the live container, seed 003): /etc and per-process /proc entries. */
 export const EXEC_CAPTURE = `${CAPTURE_PRELUDE}
-capture_optional container-fs.tar.gz "archive of /etc and /proc process entries from the container" k -n "$NAMESPACE" exec "$POD" -- sh -c 'tar czf - /etc /proc/[0-9]*/cmdline /proc/[0-9]*/environ /proc/[0-9]*/status /proc/net 2>/dev/null; true'
+capture_optional container-fs.tar.gz "archive of /etc and /proc process entries from the container" k -n "$NAMESPACE" exec "pod/$POD" -- sh -c 'tar czf - /etc /proc/[0-9]*/cmdline /proc/[0-9]*/environ /proc/[0-9]*/status /proc/net 2>/dev/null; true'
 `;

@@ -68,7 +68,7 @@ export class NodeIsolation extends pulumi.ComponentResource {
                 step: "Turn on the VM's deletion protection",
                 destroy: "reversed: deletion protection goes back to what it was before the incident",
                 environment: { ...vm, WAS_PROTECTED: String(args.deletionProtection) },
-                create: `gcloud compute instances update "$INSTANCE" --deletion-protection --zone "$ZONE" --project "$PROJECT" >&2\necho "deletion protection on"`,
+                create: `gcloud compute instances update --deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2\necho "deletion protection on"`,
                 delete: UNPROTECT,
             },
             { parent: this },
@@ -81,8 +81,8 @@ export class NodeIsolation extends pulumi.ComponentResource {
                 step: "Add the incident's isolation tag so the quarantine firewall rules apply",
                 destroy: "reversed: the tag is removed",
                 environment: { ...vm, TAG: args.names.isolationTag },
-                create: `gcloud compute instances add-tags "$INSTANCE" --tags "$TAG" --zone "$ZONE" --project "$PROJECT" >&2\necho "tagged"`,
-                delete: `${GCLOUD_GONE_OK}gone_ok gcloud compute instances remove-tags "$INSTANCE" --tags "$TAG" --zone "$ZONE" --project "$PROJECT"\necho "untagged"`,
+                create: `gcloud compute instances add-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2\necho "tagged"`,
+                delete: `${GCLOUD_GONE_OK}gone_ok gcloud compute instances remove-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"\necho "untagged"`,
             },
             cutOff,
         );
@@ -113,7 +113,7 @@ const ABANDON = `
 scope="--$MIG_SCOPE"
 members=$(gcloud compute instance-groups managed list-instances "$MIG" "$scope" "$MIG_LOCATION" --project "$PROJECT" --format='value(instance.basename())')
 if printf '%s\\n' "$members" | grep -qxF -- "$INSTANCE"; then
-  gcloud compute instance-groups managed abandon-instances "$MIG" --instances "$INSTANCE" "$scope" "$MIG_LOCATION" --project "$PROJECT" >&2
+  gcloud compute instance-groups managed abandon-instances "$MIG" --instances="$INSTANCE" "$scope" "$MIG_LOCATION" --project "$PROJECT" >&2
   echo "abandoned"
 else
   echo "not in the group (already abandoned)"
@@ -125,11 +125,11 @@ if [ "$WAS_PROTECTED" = "true" ]; then
   echo "deletion protection was on before the incident; left on"
   exit 0
 fi
-gone_ok gcloud compute instances update "$INSTANCE" --no-deletion-protection --zone "$ZONE" --project "$PROJECT"
+gone_ok gcloud compute instances update --no-deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"
 echo "deletion protection off"
 `;
 
-const ACCESS_CONFIG = `gcloud compute instances describe "$INSTANCE" --zone "$ZONE" --project "$PROJECT" --format='value(networkInterfaces[0].accessConfigs[0].name)'`;
+const ACCESS_CONFIG = `gcloud compute instances describe --zone "$ZONE" --project "$PROJECT" --format='value(networkInterfaces[0].accessConfigs[0].name)' -- "$INSTANCE"`;
 
 const REMOVE_IP = `
 name=$(${ACCESS_CONFIG})
@@ -137,7 +137,7 @@ if [ -z "$name" ]; then
   echo "no external IP"
   exit 0
 fi
-gcloud compute instances delete-access-config "$INSTANCE" --access-config-name "$name" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" >&2
+gcloud compute instances delete-access-config --access-config-name "$name" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2
 echo "external IP removed"
 `;
 
@@ -151,9 +151,9 @@ if [ -n "$current" ]; then
   echo "external IP already present"
   exit 0
 fi
-if ! gcloud compute instances add-access-config "$INSTANCE" --access-config-name external-nat --address "$EXTERNAL_IP" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" >&2; then
+if ! gcloud compute instances add-access-config --access-config-name external-nat --address "$EXTERNAL_IP" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2; then
   echo "could not reclaim $EXTERNAL_IP (ephemeral addresses are released when removed); assigning a new ephemeral one" >&2
-  gcloud compute instances add-access-config "$INSTANCE" --access-config-name external-nat --network-interface nic0 --zone "$ZONE" --project "$PROJECT" >&2
+  gcloud compute instances add-access-config --access-config-name external-nat --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2
 fi
 echo "external IP restored"
 `;

@@ -115,38 +115,43 @@ const LABEL_LINES = `{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\\n"}}{
 const RECORDED = `{{with .metadata.annotations}}{{with index . "${DETACHED_LABELS_ANNOTATION}"}}{{.}}{{end}}{{end}}`;
 
 const DETACH = `${KUBECTL}
-recorded=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${RECORDED}')
-others=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${LABEL_LINES}' | grep -v -E '^quarantine(/incident)?=' || true)
+recorded=$(k -n "$NAMESPACE" get pod -o go-template='${RECORDED}' -- "$POD")
+# Two steps: a failed get must fail the script, not read as "no other labels" (\`|| true\` is for grep).
+labels=$(k -n "$NAMESPACE" get pod -o go-template='${LABEL_LINES}' -- "$POD")
+others=$(grep -v -E '^quarantine(/incident)?=' <<< "$labels" || true)
 # Record once: a re-run finds the labels gone and must not overwrite the record with nothing.
 # The controller is recorded too: once the labels go, a ReplicaSet releases the pod and its owner
 # reference with it, and the delete-workload level still needs to know whose pod it was.
 if [ -z "$recorded" ] && [ -n "$others" ]; then
-  owner=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}')
-  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION=$others" "$OWNER_ANNOTATION=$owner" >&2
+  owner=$(k -n "$NAMESPACE" get pod -o go-template='{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}' -- "$POD")
+  k -n "$NAMESPACE" annotate pod -- "$POD" "$ANNOTATION=$others" "$OWNER_ANNOTATION=$owner" >&2
 fi
 remove=()
 while IFS='=' read -r key _; do
   if [ -n "$key" ]; then remove+=("$key-"); fi
 done <<< "$others"
 if [ \${#remove[@]} -gt 0 ]; then
-  k -n "$NAMESPACE" label pod "$POD" "\${remove[@]}" >/dev/null
+  k -n "$NAMESPACE" label pod -- "$POD" "\${remove[@]}" >/dev/null
 fi
 echo "detached \${#remove[@]} labels"
 `;
 
 const REATTACH = `${KUBECTL}
-if [ -z "$(k -n "$NAMESPACE" get pod "$POD" --ignore-not-found -o name)" ]; then
+# Assigned first: a failed get inside \`[ -z "$(...)" ]\` would read as "gone" and skip the restore.
+found=$(k -n "$NAMESPACE" get pod --ignore-not-found -o name -- "$POD")
+if [ -z "$found" ]; then
   echo "pod already gone; no labels to restore"
   exit 0
 fi
-recorded=$(k -n "$NAMESPACE" get pod "$POD" -o go-template='${RECORDED}')
+recorded=$(k -n "$NAMESPACE" get pod -o go-template='${RECORDED}' -- "$POD")
 restore=()
 while IFS= read -r pair; do
   if [ -n "$pair" ]; then restore+=("$pair"); fi
 done <<< "$recorded"
 if [ \${#restore[@]} -gt 0 ]; then
-  k -n "$NAMESPACE" label pod "$POD" --overwrite "\${restore[@]}" >/dev/null
-  k -n "$NAMESPACE" annotate pod "$POD" "$ANNOTATION-" "$OWNER_ANNOTATION-" >/dev/null
+  # After \`--\`: the recorded pairs are annotation text the pod's owner could write, never flags.
+  k -n "$NAMESPACE" label pod --overwrite -- "$POD" "\${restore[@]}" >/dev/null
+  k -n "$NAMESPACE" annotate pod -- "$POD" "$ANNOTATION-" "$OWNER_ANNOTATION-" >/dev/null
 fi
 echo "restored \${#restore[@]} labels"
 `;

@@ -8,8 +8,15 @@ import { PodIsolation } from "../../components/podIsolation";
 import type { QuarantineConfig } from "../config";
 import type { Incident } from "./facts";
 
+export interface PodContainment {
+    /** Per pod (`ns/name`): its quarantine label, which the drain must wait for. */
+    readonly label: Map<string, pulumi.Resource>;
+    /** Per pod: its label and its namespace's NetworkPolicy; the pod is cut off once these exist. */
+    readonly isolated: Map<string, pulumi.Resource[]>;
+}
+
 export interface Containment {
-    /** Label and NetworkPolicy of every pod: the pods are cut off once these exist. */
+    /** Label and NetworkPolicy of every pod. */
     readonly podIsolated: pulumi.Resource[];
     /** Drains, tags and IP removals: the nodes are cut off once these exist. */
     readonly nodeIsolated: pulumi.Resource[];
@@ -18,25 +25,16 @@ export interface Containment {
 }
 
 /**
- * The `isolate` level: pods cut off at once; nodes cordoned, drained, abandoned, firewalled and
- * cut off; a bastion to inspect them. `beforeCutOff(node)` lists what must finish while the node
- * still reaches the API server (its evidence captures), unless the responder asked for
- * `immediate`.
+ * The pods' half of `isolate`: label and deny-all, waiting for nothing. Declared before anything
+ * else in the program, so that with Pulumi's bounded parallelism their steps are the first to
+ * run, ahead of dozens of snapshots that each hold a slot until the snapshot is ready.
  */
-export function contain(
-    cfg: QuarantineConfig,
-    found: Incident,
-    names: IncidentNames,
-    beforeCutOff: (node: string) => pulumi.Resource[],
-): Containment {
-    const id = names.id;
-    const oneWay: string[] = [];
-
-    const podLabel = new Map<string, pulumi.Resource>();
-    const podIsolated = new Map<string, pulumi.Resource[]>();
+export function isolatePods(cfg: QuarantineConfig, found: Incident, names: IncidentNames): PodContainment {
+    const label = new Map<string, pulumi.Resource>();
+    const isolated = new Map<string, pulumi.Resource[]>();
     for (const namespace of [...new Set(found.pods.map((p) => p.ref.namespace))]) {
         const pods = found.pods.filter((p) => p.ref.namespace === namespace).map((p) => p.ref.name);
-        const iso = new PodIsolation(`${id}/pods/${namespace}`, {
+        const iso = new PodIsolation(`${names.id}/pods/${namespace}`, {
             names,
             namespace,
             pods,
@@ -44,10 +42,29 @@ export function contain(
             detachLabels: cfg.detachLabels,
         });
         pods.forEach((pod, i) => {
-            podLabel.set(`${namespace}/${pod}`, iso.patches[i]);
-            podIsolated.set(`${namespace}/${pod}`, [iso.patches[i], iso.networkPolicy]);
+            label.set(`${namespace}/${pod}`, iso.patches[i]);
+            isolated.set(`${namespace}/${pod}`, [iso.patches[i], iso.networkPolicy]);
         });
     }
+    return { label, isolated };
+}
+
+/**
+ * The nodes' half of `isolate`: cordoned, drained, abandoned, firewalled and cut off; a bastion to
+ * inspect them. `beforeCutOff(node)` is what must finish while the node still reaches the API
+ * server (its volatile-state capture), unless the responder asked for `immediate`.
+ */
+export function isolateNodes(
+    cfg: QuarantineConfig,
+    found: Incident,
+    names: IncidentNames,
+    pods: PodContainment,
+    beforeCutOff: (node: string) => pulumi.Resource[],
+): Containment {
+    const id = names.id;
+    const oneWay: string[] = [];
+    const podLabel = pods.label;
+    const podIsolated = pods.isolated;
 
     const firewalls = new Map<string, QuarantineFirewall>();
     for (const network of [...new Set(found.nodes.map((n) => n.network))]) {
@@ -99,5 +116,5 @@ export function contain(
         oneWay.push(...vm.oneWay, `drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`);
     }
 
-    return { podIsolated: [...podIsolated.values()].flat(), nodeIsolated, bastions, oneWay };
+    return { podIsolated: [...new Set([...podIsolated.values()].flat())], nodeIsolated, bastions, oneWay };
 }

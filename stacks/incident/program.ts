@@ -7,7 +7,7 @@ import { EvidenceBucket } from "../../components/evidenceBucket";
 import { ForensicSnapshots } from "../../components/forensicSnapshots";
 import { incidentNames } from "../../components/naming";
 import { ConfigError, DESTRUCTIVE_LEVELS, LEVELS, parseConfig, type QuarantineConfig } from "../config";
-import { contain } from "./contain";
+import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, remember, type Memory } from "./memory";
@@ -39,6 +39,9 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory
     const level = LEVELS.indexOf(cfg.level);
     const notes: string[] = [];
 
+    // The pods are cut off first, before anything else is even declared (see isolatePods).
+    const pods: PodContainment | undefined = level >= LEVELS.indexOf("isolate") ? isolatePods(cfg, found, names) : undefined;
+
     // Evidence, from `observe` up: snapshots and captures start at once and wait for nothing.
     const snapshots = new ForensicSnapshots(`${id}/snapshots`, {
         names,
@@ -61,7 +64,7 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory
         bucket: bucket.bucketName,
         // Declared even after an earlier update deleted the pods: unchanged, they do not run again,
         // and their recorded output keeps every artifact in the custody manifest.
-        pods: found.pods.map((p) => ({ ...p.ref, node: p.nodeName })),
+        pods: found.pods.map((p) => p.ref),
         nodes: found.nodes.map((n) => n.name),
         volatile,
         exec: cfg.capture.exec,
@@ -94,9 +97,9 @@ export function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory
     };
     const oneWay: string[] = [];
 
-    if (level >= LEVELS.indexOf("isolate")) {
+    if (pods) {
         warnings(cfg, found, outputs);
-        const c = contain(cfg, found, names, (node) => evidence.needsNode.get(node) ?? []);
+        const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
         oneWay.push(...c.oneWay);
         Object.assign(outputs, {
             nodeIsolation: cfg.nodeIsolation,

@@ -2,9 +2,10 @@
 /**
  * Loads the Pulumi program the way `pulumi preview/up` does, without the Pulumi CLI:
  *
- *   1. registers ts-node exactly as @pulumi/pulumi/cmd/run/run.js does for a CommonJS TypeScript
- *      project (same typescript/ts-node lookup via the SDK's own tsutils, same tsconfig, same
- *      transpileOnly rule, same compilerOptions overrides) — so the program is type-checked;
+ *   1. loads TypeScript as Pulumi.yaml's runtime options say: with `typescript: false`, the
+ *      `nodeargs` (`--require ts-node/register/transpile-only`); otherwise ts-node registered
+ *      exactly as @pulumi/pulumi/cmd/run/run.js does (same typescript/ts-node lookup via the SDK's
+ *      tsutils, same tsconfig, same transpileOnly rule, same compilerOptions overrides);
  *   2. points the SDK at the mock engine (stacks/plan/engine.ts `clusterMocks`) and the sample
  *      cluster's config BEFORE the program is loaded;
  *   3. requires Pulumi.yaml's `main` and awaits its export (calling it first if it is a function,
@@ -39,6 +40,41 @@ function programPath() {
     const m = /^main:[ \t]*['"]?([^'"#\r\n]+?)['"]?[ \t]*(?:#.*)?$/m.exec(yaml);
     if (!m) throw new Error("Pulumi.yaml has no top-level `main:`");
     return path.isAbsolute(m[1]) ? m[1] : path.join(ROOT, m[1]);
+}
+
+/**
+ * Pulumi.yaml's `runtime.options`: `typescript: false` makes the language host skip its own ts-node
+ * registration, and `nodeargs` are passed to `node` before the SDK's launcher runs. The driver does
+ * the same, so it loads the program with whatever loader the project actually configures.
+ * `DRIVER_TYPESCRIPT=true` forces the host's own type-checking loader (run.js's path) instead.
+ */
+function runtimeOptions() {
+    const yaml = require(require.resolve("js-yaml", { paths: [ROOT] }));
+    const doc = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) || {};
+    const options = (doc.runtime && doc.runtime.options) || {};
+    const forced = process.env["DRIVER_TYPESCRIPT"] === "true";
+    return {
+        typescript: forced || options.typescript !== false,
+        nodeargs: forced ? "" : String(options.nodeargs || ""),
+    };
+}
+
+/** `--require M` in nodeargs, as node applies it: M resolved from the project. */
+function applyNodeargs(nodeargs) {
+    const args = nodeargs.split(/\s+/).filter(Boolean);
+    for (let i = 0; i < args.length; i++) {
+        const m = /^(?:--require|-r)(?:=(.+))?$/.exec(args[i]);
+        if (!m) throw new Error(`driver does not mirror nodearg ${args[i]}`);
+        const mod = m[1] || args[++i];
+        require(require.resolve(mod, { paths: [ROOT] }));
+        process.stdout.write(`NODEARGS --require ${mod}\n`);
+    }
+    const service = process[Symbol.for("ts-node.register.instance")];
+    if (!service) throw new Error(`nodeargs "${nodeargs}" registered no TypeScript loader`);
+    const compilerPath = require.resolve("typescript", { paths: [ROOT] });
+    process.stdout.write(`TYPESCRIPT ${service.ts.version} ${compilerPath}\n`);
+    process.stdout.write(`TSNODE transpileOnly=${service.options.transpileOnly === true} version=${require("ts-node").VERSION}\n`);
+    return service;
 }
 
 /** Mirror of run.js (@pulumi/pulumi 3.248, cmd/run/run.js ~L281-L360), CommonJS branch. */
@@ -125,7 +161,8 @@ async function main() {
     process.chdir(ROOT);
     const overrides = process.argv[2] ? JSON.parse(process.argv[2]) : {};
 
-    const service = registerTsNode();
+    const options = runtimeOptions();
+    const service = options.typescript ? registerTsNode() : applyNodeargs(options.nodeargs);
     typecheckProbe(service);
 
     // Same SDK instance the program will bind to (resolved from the project root).

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 
-// Loads Pulumi.yaml's `main` the way the Pulumi CLI's Node.js language host does (ts-node,
-// type-checking, the project's own typescript and tsconfig.json) in a fresh `node` process, under
-// the SDK's mock engine. See test/cli/driver.js.
+// Loads Pulumi.yaml's `main` the way the Pulumi CLI's Node.js language host does (the loader
+// Pulumi.yaml configures, the project's own typescript and tsconfig.json) in a fresh `node`
+// process, under the SDK's mock engine. See test/cli/driver.js.
 
 const ROOT = path.resolve(__dirname, "../..");
 const DRIVER = path.join(__dirname, "driver.js");
@@ -27,10 +27,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
     return env;
 }
 
-function runDriver(configOverrides?: Record<string, string>): Promise<Run> {
+function runDriver(configOverrides?: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
     const args = [DRIVER, ...(configOverrides ? [JSON.stringify(configOverrides)] : [])];
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -60,17 +60,17 @@ function explain(run: Run): string {
 
 describe.concurrent("the program, loaded like `pulumi up` loads it", () => {
     it(
-        "type-checks with the project's TypeScript 5 and resolves the stack outputs",
+        "loads through Pulumi.yaml's nodeargs (ts-node, transpile-only, the project's TypeScript 5) and resolves the stack outputs",
         async () => {
             const run = await runDriver();
             expect(run.code, explain(run)).toBe(0);
-
+            expect(line(run.stdout, "NODEARGS"), explain(run)).toBe("--require ts-node/register/transpile-only");
             const [tsVersion, tsPath] = (line(run.stdout, "TYPESCRIPT") ?? "").split(" ");
             expect(tsVersion, explain(run)).toMatch(/^5\.\d+\.\d+/);
             expect(tsPath).toBe(path.join(ROOT, "node_modules", "typescript", "lib", "typescript.js"));
-            expect(line(run.stdout, "TSNODE"), explain(run)).toMatch(/^transpileOnly=false /);
-            // A deliberately ill-typed snippet is rejected: type-checking really is on.
-            expect(line(run.stdout, "TYPECHECK_PROBE")).toBe("TS2322");
+            // Type errors are CI's to catch (tsc --noEmit): this loader does not check types.
+            expect(line(run.stdout, "TSNODE"), explain(run)).toMatch(/^transpileOnly=true /);
+            expect(line(run.stdout, "TYPECHECK_PROBE")).toBe("none");
 
             const json = line(run.stdout, "OUTPUTS");
             expect(json, explain(run)).toBeDefined();
@@ -78,6 +78,19 @@ describe.concurrent("the program, loaded like `pulumi up` loads it", () => {
             expect(outputs).toMatchObject({ incidentId: "42", isolationTag: "quarantine-42" });
             expect(outputs.snapshotNames).toEqual([expect.any(String), expect.any(String)]);
             expect(new Set(outputs.snapshotNames as string[]).size).toBe(2);
+        },
+        CHILD_TIMEOUT_MS + 30_000,
+    );
+
+    it(
+        "also loads with the language host's own type-checking loader (typescript: true)",
+        async () => {
+            const run = await runDriver(undefined, { DRIVER_TYPESCRIPT: "true" });
+            expect(run.code, explain(run)).toBe(0);
+            expect(line(run.stdout, "TSNODE"), explain(run)).toMatch(/^transpileOnly=false /);
+            // A deliberately ill-typed snippet is rejected: type-checking really is on.
+            expect(line(run.stdout, "TYPECHECK_PROBE")).toBe("TS2322");
+            expect(JSON.parse(line(run.stdout, "OUTPUTS")!)).toMatchObject({ incidentId: "42" });
         },
         CHILD_TIMEOUT_MS + 30_000,
     );

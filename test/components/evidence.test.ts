@@ -43,10 +43,10 @@ describe("captures", () => {
     it("capture each pod's object, description, logs with timestamps and --previous, events and service account rights", async () => {
         const c = (await run()).one("/capture/pod/default/compromised-pod").inputs.create as string;
         for (const piece of [
-            `get pod "$POD" -o yaml`,
-            `describe pod "$POD"`,
-            `logs "$POD" -c "$c" --timestamps`,
-            `logs "$POD" -c "$c" --timestamps --previous`,
+            `get "pod/$POD" -o yaml`,
+            `describe "pod/$POD"`,
+            `logs "pod/$POD" -c "$c" --timestamps`,
+            `logs "pod/$POD" -c "$c" --timestamps --previous`,
             `get events --field-selector "involvedObject.kind=Pod,involvedObject.name=$POD"`,
             `auth can-i --list --as="system:serviceaccount:$NAMESPACE:\${sa:-default}"`,
             "gcloud storage cp --no-clobber",
@@ -57,9 +57,9 @@ describe("captures", () => {
 
     it("capture the node's object, events and volatile state; exec into the container only when asked", async () => {
         const plan = await run();
-        expect(plan.one("/capture/node/gke-cluster-pool-1-abcdeffff-zgt8").inputs.create).toContain(`get node "$NODE" -o yaml`);
+        expect(plan.one("/capture/node/gke-cluster-pool-1-abcdeffff-zgt8").inputs.create).toContain(`get "node/$NODE" -o yaml`);
         const volatile = plan.one("/capture/volatile/gke-cluster-pool-1-abcdeffff-zgt8").inputs;
-        expect(volatile.create).toContain(`run "$pod" --image="$IMAGE" --restart=Never --overrides="$overrides"`);
+        expect(volatile.create).toContain(`run --image="$IMAGE" --restart=Never --overrides="$overrides" -- "$pod"`);
         expect(volatile.environment.HOST_COMMANDS_JSON).toContain("ps -eo");
         expect(plan.all("/capture/exec/default/compromised-pod")).toEqual([]);
         const withExec = await run({ config: { "quarantine:capture": '{"exec":true}' } });
@@ -180,7 +180,8 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
             PREFIX: "incident-42/nodes/gke-n1",
         });
         const run = readFileSync(join(s.dir, "calls"), "utf8").split("\n").find((l) => l.includes(" run "))!;
-        const pod = JSON.parse(run.slice(run.indexOf("--overrides=") + "--overrides=".length));
+        const overrides = run.slice(run.indexOf("--overrides=") + "--overrides=".length);
+        const pod = JSON.parse(overrides.slice(0, overrides.lastIndexOf(" -- ")));
         expect(pod.spec.nodeName).toBe("gke-n1");
         expect(pod.metadata.labels).toEqual({ quarantine: "true", "quarantine/capture": "42" });
         expect(pod.spec.containers[0].command.slice(0, 4)).toEqual(["chroot", "/host", "/bin/sh", "-c"]);

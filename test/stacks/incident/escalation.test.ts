@@ -14,7 +14,7 @@ describe("redeploy", () => {
     it("deletes each pod with a 10 s grace period, after every snapshot and capture, keeping the isolation", async () => {
         const plan = await run({ config: at("redeploy") });
         const del = plan.one("/escalate/redeploy/default/compromised-pod");
-        expect(del.inputs.create).toContain(`delete pod "$POD" --grace-period=10`);
+        expect(del.inputs.create).toContain(`delete "pod/$POD" --grace-period=10`);
         expect(del.inputs.environment).toMatchObject({ NAMESPACE: "default", POD: "compromised-pod" });
         const evidence = [
             ...plan.ofType("gcp:compute/snapshot:Snapshot"),
@@ -60,9 +60,9 @@ describe("delete-workload: the owner is found by following owner references", ()
         const plan = await run({ config: at("delete-workload") });
         const w = plan.one("/escalate/workload/default/deployment/web");
         expect(w.inputs.environment).toMatchObject({ KIND: "deployment", NAME: "web", NAMESPACE: "default" });
-        expect(w.inputs.create).toContain(`scale "$KIND" "$NAME" --replicas=0`);
+        expect(w.inputs.create).toContain(`scale "$KIND/$NAME" --replicas=0`);
         expect(w.inputs.create).toContain("quarantine/replicas-before=$replicas");
-        expect(w.inputs.delete).toContain(`scale "$KIND" "$NAME" --replicas="$recorded"`);
+        expect(w.inputs.delete).toContain(`scale "$KIND/$NAME" --replicas="$recorded"`);
         expect(plan.waits(w, plan.one("/escalate/redeploy/default/compromised-pod"))).toBe(true);
         expect(plan.outputs.oneWayActions).not.toContain("deleted Deployment default/web");
     });
@@ -77,7 +77,7 @@ describe("delete-workload: the owner is found by following owner references", ()
     it("deletes the workload when asked, and says that is one-way", async () => {
         const plan = await run({ config: at("delete-workload", { "quarantine:workloadAction": "delete" }) });
         const w = plan.one("/escalate/workload/default/deployment/web");
-        expect(w.inputs.create).toContain(`delete "$KIND" "$NAME"`);
+        expect(w.inputs.create).toContain(`delete "$KIND/$NAME"`);
         expect(plan.outputs.oneWayActions).toContain("deleted Deployment default/web");
     });
 
@@ -94,7 +94,7 @@ describe("delete-node", () => {
         const plan = await run({ config: at("delete-node") });
         const vm = plan.one(`/escalate/delete-vm/${SAMPLE_NODE}`);
         const node = plan.one(`/escalate/delete-node/${SAMPLE_NODE}`);
-        expect(vm.inputs.create).toContain(`instances delete "$INSTANCE" --zone "$ZONE" --project "$PROJECT" --quiet`);
+        expect(vm.inputs.create).toContain(`instances delete --zone "$ZONE" --project "$PROJECT" --quiet -- "$INSTANCE"`);
         expect(vm.inputs.create.indexOf("--no-deletion-protection")).toBeLessThan(vm.inputs.create.indexOf("instances delete"));
         for (const before of [`/vm/${SAMPLE_NODE}/tag`, `/node/${SAMPLE_NODE}/drain`, "/custody/manifest", `/escalate/workload/default/deployment/web`]) {
             expect(plan.waits(vm, plan.one(before)), before).toBe(true);

@@ -61,8 +61,8 @@ describe("pod isolation", () => {
     it("detaches the pod from its other labels so no existing policy still selects it", () => {
         const detach = plan.one("/pods/default/compromised-pod/detach");
         expect(detach.inputs.environment).toMatchObject({ POD: "compromised-pod", NAMESPACE: "default" });
-        expect(detach.inputs.create).toContain(`label pod "$POD" "\${remove[@]}"`);
-        expect(detach.inputs.delete).toContain(`label pod "$POD" --overwrite "\${restore[@]}"`);
+        expect(detach.inputs.create).toContain(`label pod -- "$POD" "\${remove[@]}"`);
+        expect(detach.inputs.delete).toContain(`label pod --overwrite -- "$POD" "\${restore[@]}"`);
         const check = plan.one("/pods/default/policy-check");
         expect(check.inputs.create).toContain("get networkpolicy");
     });
@@ -83,7 +83,7 @@ describe("cordon and drain", () => {
     it("drains every pod but the quarantined ones, bounded in time, against the configured context", () => {
         const drain = plan.one(`/node/${SAMPLE_NODE}/drain`);
         expect(drain.inputs.create).toContain(
-            `drain "$NODE" --pod-selector='!quarantine' --ignore-daemonsets --delete-emptydir-data --timeout="$TIMEOUT"`,
+            `drain --pod-selector='!quarantine' --ignore-daemonsets --delete-emptydir-data --timeout="$TIMEOUT" -- "$NODE"`,
         );
         expect(drain.inputs.create).not.toContain("--force");
         expect(drain.inputs.environment).toMatchObject({
@@ -144,8 +144,8 @@ describe("node isolation", () => {
         expect(plan.one(`${vm}abandon`).inputs.create).toContain("abandon-instances");
         expect(plan.one(`${vm}protect`).inputs.environment).toMatchObject({ WAS_PROTECTED: "false" });
         expect(plan.one(`${vm}tag`).inputs.environment).toMatchObject({ TAG: "quarantine-42", ZONE: "us-central1-a" });
-        expect(plan.one(`${vm}tag`).inputs.create).toContain(`add-tags "$INSTANCE" --tags "$TAG"`);
-        expect(plan.one(`${vm}tag`).inputs.delete).toContain(`remove-tags "$INSTANCE" --tags "$TAG"`);
+        expect(plan.one(`${vm}tag`).inputs.create).toContain(`add-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"`);
+        expect(plan.one(`${vm}tag`).inputs.delete).toContain(`remove-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"`);
         expect(plan.one(`${vm}remove-external-ip`).inputs.environment).toMatchObject({ EXTERNAL_IP: "203.0.113.7" });
         expect(plan.one(`${vm}remove-external-ip`).inputs.create).toContain("delete-access-config");
     });

@@ -1,0 +1,39 @@
+import { runIncident, type RunResult } from "../stacks/plan/engine";
+import { configFor, scaledCluster } from "../stacks/plan/sampleCluster";
+import { DESTRUCTIVE_LEVELS, SUPPORTED_LEVELS, type Level, type NodeIsolationMode } from "../stacks/config";
+
+/** The incident sizes the issue asks for: N compromised pods over ⌈N/4⌉ nodes. */
+export const SIZES = [1, 10, 50, 200] as const;
+export const MODES: readonly NodeIsolationMode[] = ["after-drain", "immediate"];
+
+export interface Scenario {
+    readonly pods: number;
+    readonly mode: NodeIsolationMode;
+    readonly level: Level;
+}
+
+/**
+ * Levels to measure: `isolate` (what a responder applies first) and, once the escalation ladder
+ * exists, the deepest level this release supports, so destructive steps are picked up without
+ * touching the bench.
+ */
+export function benchLevels(): Level[] {
+    const deepest = SUPPORTED_LEVELS[SUPPORTED_LEVELS.length - 1];
+    return deepest && deepest !== "isolate" && deepest !== "observe" ? ["isolate", deepest] : ["isolate"];
+}
+
+export function nodesFor(pods: number): number {
+    return scaledCluster(pods).nodes.length;
+}
+
+/** Runs the program under the recording mock engine, as `pulumi up` (not a preview) would. */
+export function runScenario(s: Scenario): Promise<RunResult> {
+    const cluster = scaledCluster(s.pods);
+    const config = configFor(cluster.pods, {
+        "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
+        "quarantine:nodeIsolation": s.mode,
+        "quarantine:level": s.level,
+        ...(DESTRUCTIVE_LEVELS.includes(s.level) ? { "quarantine:confirm": "incident-42" } : {}),
+    });
+    return runIncident({ cluster, config, stack: "incident-42" });
+}
