@@ -46,6 +46,20 @@ export class PodIsolation extends pulumi.ComponentResource {
         const { names, namespace } = args;
         const incidentLabels = { [LABELS.quarantine]: "true", [LABELS.incident]: names.id };
 
+        // The deny-all first: it is the step that cuts traffic, and registrations reach the engine
+        // in the order they are declared.
+        this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+            `${name}/deny-all`,
+            {
+                metadata: { name: names.networkPolicy, namespace, labels: { [LABELS.incident]: names.id } },
+                spec: {
+                    podSelector: { matchLabels: { [LABELS.incident]: names.id } },
+                    policyTypes: ["Ingress", "Egress"],
+                },
+            },
+            { parent: this },
+        );
+
         this.patches = args.pods.map(
             (pod) =>
                 new k8s.core.v1.PodPatch(
@@ -63,18 +77,6 @@ export class PodIsolation extends pulumi.ComponentResource {
                     },
                     { parent: this },
                 ),
-        );
-
-        this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
-            `${name}/deny-all`,
-            {
-                metadata: { name: names.networkPolicy, namespace, labels: { [LABELS.incident]: names.id } },
-                spec: {
-                    podSelector: { matchLabels: { [LABELS.incident]: names.id } },
-                    policyTypes: ["Ingress", "Egress"],
-                },
-            },
-            { parent: this },
         );
 
         const env = { CONTEXT: args.kubeContext, NAMESPACE: namespace, INCIDENT: names.id };
