@@ -1,4 +1,4 @@
-import type { Recorded } from "../stacks/plan/engine";
+import { waitsFor as walkDependencies, type Recorded } from "../stacks/plan/engine";
 
 /**
  * Pure critical-path code over a recorded run: which steps are the milestones of a containment,
@@ -164,15 +164,7 @@ export function longestChain(set: readonly Step[], steps: readonly Step[], depth
     return chain;
 }
 
-/** Every step `s` waits for, directly or through other steps. */
+/** Every step `s` waits for, directly or through other steps (the recorder's own walk). */
 export function waitsFor(s: Step, index: ReadonlyMap<string, Step>): Set<string> {
-    const seen = new Set<string>();
-    const todo = [...s.dependencies];
-    while (todo.length) {
-        const u = todo.pop()!;
-        if (seen.has(u)) continue;
-        seen.add(u);
-        todo.push(...(index.get(u)?.dependencies ?? []));
-    }
-    return seen;
+    return walkDependencies(s, index);
 }

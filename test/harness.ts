@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { runIncident, type Recorded, type RunResult } from "../stacks/plan/engine";
+import { runIncident, waitsFor, type Recorded, type RunResult } from "../stacks/plan/engine";
 import { configFor, sampleCluster, type FakeCluster } from "../stacks/plan/sampleCluster";
 
 export interface Scenario {
@@ -57,16 +57,7 @@ export class Plan {
 
     /** Every URN `r` waits for, directly or through other resources. */
     waitsFor(r: Recorded): Set<string> {
-        const byUrn = new Map(this.resources.map((x) => [x.urn, x]));
-        const seen = new Set<string>();
-        const stack = [...r.dependencies];
-        while (stack.length) {
-            const u = stack.pop()!;
-            if (seen.has(u)) continue;
-            seen.add(u);
-            stack.push(...(byUrn.get(u)?.dependencies ?? []));
-        }
-        return seen;
+        return waitsFor(r, new Map(this.resources.map((x) => [x.urn, x])));
     }
 
     waits(r: Recorded, on: Recorded): boolean {
