@@ -68,7 +68,8 @@ export class NodeIsolation extends pulumi.ComponentResource {
                 step: "Turn on the VM's deletion protection",
                 destroy: "reversed: deletion protection goes back to what it was before the incident",
                 environment: { ...vm, WAS_PROTECTED: String(args.deletionProtection) },
-                create: `gcloud compute instances update --deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2\necho "deletion protection on"`,
+                // gone_ok: re-run after delete-node deleted the VM, there is nothing left to protect.
+                create: `${GCLOUD_GONE_OK}gone_ok gcloud compute instances update --deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"\necho "deletion protection on"`,
                 delete: UNPROTECT,
             },
             { parent: this },

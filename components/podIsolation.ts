@@ -117,6 +117,11 @@ const LABEL_LINES = `{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\\n"}}{
 const RECORDED = `{{with .metadata.annotations}}{{with index . "${DETACHED_LABELS_ANNOTATION}"}}{{.}}{{end}}{{end}}`;
 
 const DETACH = `${KUBECTL}
+found=$(k -n "$NAMESPACE" get pod --ignore-not-found -o name -- "$POD")
+if [ -z "$found" ]; then
+  echo "pod gone (deleted by an escalation step); nothing to detach"
+  exit 0
+fi
 recorded=$(k -n "$NAMESPACE" get pod -o go-template='${RECORDED}' -- "$POD")
 # Two steps: a failed get must fail the script, not read as "no other labels" (\`|| true\` is for grep).
 labels=$(k -n "$NAMESPACE" get pod -o go-template='${LABEL_LINES}' -- "$POD")
@@ -146,9 +151,15 @@ if [ -z "$found" ]; then
   exit 0
 fi
 recorded=$(k -n "$NAMESPACE" get pod -o go-template='${RECORDED}' -- "$POD")
+# The annotation is writable by whoever can edit the pod: restore only well-formed label pairs.
+valid='^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$'
 restore=()
 while IFS= read -r pair; do
-  if [ -n "$pair" ]; then restore+=("$pair"); fi
+  if [[ "$pair" =~ $valid ]]; then
+    restore+=("$pair")
+  elif [ -n "$pair" ]; then
+    echo "skipped a recorded line that is not a label: $pair" >&2
+  fi
 done <<< "$recorded"
 if [ \${#restore[@]} -gt 0 ]; then
   # After \`--\`: the recorded pairs are annotation text the pod's owner could write, never flags.

@@ -1,4 +1,4 @@
-import { DETACHED_OWNER_ANNOTATION, lastSegment } from "../../components/naming";
+import { DETACHED_OWNER_ANNOTATION, isK8sSubdomain, lastSegment } from "../../components/naming";
 import type { PodRef } from "../config";
 
 /**
@@ -157,9 +157,16 @@ interface RawNode {
     spec?: { providerID?: string };
 }
 
-const GCE_PROVIDER_ID = /^gce:\/\/([^/]+)\/([^/]+)\/([^/]+)$/;
+// Strict: the project, zone and instance become gcloud arguments.
+const GCE_PROVIDER_ID = /^gce:\/\/([a-z][-a-z0-9]{4,28}[a-z0-9])\/([a-z]+-[a-z]+[0-9]+-[a-z])\/([a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$/;
 
 export function parseNode(nodeName: string, raw: RawNode, project: string): NodeFacts {
+    // The name comes from the cluster (a pod's spec.nodeName), which an attacker may have shaped.
+    if (!isK8sSubdomain(nodeName)) {
+        throw new DiscoveryError(
+            `node ${JSON.stringify(nodeName)} (the pod's spec.nodeName) is not a valid Kubernetes node name; refusing to pass it to kubectl or gcloud`,
+        );
+    }
     const labels = raw.metadata?.labels ?? {};
     if (nodeName.startsWith("gk3-") || labels["cloud.google.com/gke-provisioning"] === "autopilot") {
         throw new DiscoveryError(

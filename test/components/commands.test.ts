@@ -132,3 +132,29 @@ describe("hostile names reaching a script", () => {
         expect(args.filter((a) => a === name).length).toBeGreaterThan(0);
     });
 });
+
+describe("destroy's label restore", () => {
+    it("restores only well-formed labels from the annotation, never a line that would be a flag", () => {
+        const dir = mkdtempSync(join(tmpdir(), "quarantine-restore-"));
+        const bin = join(dir, "bin");
+        const record = join(dir, "record");
+        execFileSync("mkdir", ["-p", bin]);
+        // The recorded annotation, as a pod's owner could have rewritten it.
+        writeFileSync(
+            join(bin, "kubectl"),
+            `#!/bin/bash\nprintf '%s\\0' "$@" >> "$RECORD"\nprintf '\\n' >> "$RECORD"\nif [[ "$*" == *"-o name"* ]]; then echo pod/web; exit 0; fi\nif [[ "$*" == *go-template* ]]; then printf 'app=web\\n--server=http://evil.example\\nteam/owner=payments\\nbad key=x\\n'; fi\n`,
+        );
+        chmodSync(join(bin, "kubectl"), 0o755);
+        const detach = plan.commands().find((c) => c.name.endsWith("/detach"))!;
+        const stdout = execFileSync("/bin/bash", ["-c", detach.inputs.delete], {
+            env: { PATH: `${bin}:/usr/bin:/bin`, RECORD: record, ...detach.inputs.environment },
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const calls = readFileSync(record, "utf8").split("\n").map((l) => l.split("\0"));
+        const label = calls.find((c) => c.includes("label"))!;
+        expect(label.slice(label.indexOf("--") + 1).filter(Boolean)).toEqual([detach.inputs.environment.POD, "app=web", "team/owner=payments"]);
+        expect(calls.flat()).not.toContain("--server=http://evil.example");
+        expect(stdout).toBe("restored 2 labels\n");
+    });
+});

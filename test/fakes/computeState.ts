@@ -1,0 +1,115 @@
+import { createHash } from "crypto";
+import type { FakeCluster } from "../../stacks/plan/sampleCluster";
+
+/** The Compute Engine fake's state: plain data, so a snapshot restores into any instance of it. */
+
+export interface AccessConfig {
+    name: string;
+    natIP: string;
+    type: string;
+    networkTier: string;
+}
+
+export interface Instance {
+    name: string;
+    zone: string;
+    id: string;
+    tags: { items: string[]; fingerprint: string };
+    deletionProtection: boolean;
+    nic: { network: string; subnetwork: string; networkIP: string; accessConfigs: AccessConfig[] };
+    disks: string[];
+    metadata: Record<string, string>;
+}
+
+export interface ComputeState {
+    project: string;
+    /** `zone/name` → instance. */
+    instances: Record<string, Instance>;
+    /** `zone/name` → zonal managed instance group and the names of its instances. */
+    migs: Record<string, { name: string; zone: string; targetSize: number; members: string[] }>;
+    /** Reserved (static) external addresses by IP; an ephemeral IP has no entry. */
+    addresses: Record<string, { name: string; region: string; status: "RESERVED" | "IN_USE"; user?: string }>;
+    operations: Record<string, Record<string, unknown>>;
+    counter: number;
+}
+
+export interface ComputeSeed {
+    /** External IPs are reserved (static) addresses rather than ephemeral ones. */
+    readonly staticIps?: boolean;
+}
+
+export const fingerprint = (x: unknown) => createHash("sha256").update(JSON.stringify(x)).digest("base64").slice(0, 12);
+export const regionOf = (zone: string) => zone.replace(/-[a-z]$/, "");
+
+/** The VMs, groups and addresses behind a mock-engine `FakeCluster`. */
+export function computeStateFor(cluster: FakeCluster, seed: ComputeSeed = {}): ComputeState {
+    const s: ComputeState = { project: cluster.project, instances: {}, migs: {}, addresses: {}, operations: {}, counter: 100 };
+    for (const n of cluster.nodes) {
+        const instance = n.providerID?.split("/").pop() ?? n.name;
+        const key = `${n.zone}/${instance}`;
+        const tags = ["gke-prod-node"];
+        s.instances[key] = {
+            name: instance,
+            zone: n.zone,
+            id: String(4_000_000 + Object.keys(s.instances).length),
+            tags: { items: tags, fingerprint: fingerprint(tags) },
+            deletionProtection: n.deletionProtection ?? false,
+            nic: {
+                network: n.network,
+                subnetwork: n.subnetwork,
+                networkIP: "10.128.0.12",
+                accessConfigs: n.externalIp ? [{ name: "external-nat", natIP: n.externalIp, type: "ONE_TO_ONE_NAT", networkTier: "PREMIUM" }] : [],
+            },
+            disks: [...n.disks],
+            metadata: n.mig ? { "created-by": `projects/123456789/zones/${n.zone}/instanceGroupManagers/${n.mig}` } : {},
+        };
+        if (n.mig) {
+            const g = (s.migs[`${n.zone}/${n.mig}`] ??= { name: n.mig, zone: n.zone, targetSize: 0, members: [] });
+            g.members.push(instance);
+            g.targetSize += 1;
+        }
+        if (n.externalIp && seed.staticIps) {
+            s.addresses[n.externalIp] = { name: `${instance}-ip`.slice(0, 63), region: regionOf(n.zone), status: "IN_USE", user: key };
+        }
+    }
+    return s;
+}
+
+/** An instance as `instances.get` returns it; `url` makes a full link from a project-relative path. */
+export function renderInstance(v: Instance, url: (path: string) => string): unknown {
+    return {
+        kind: "compute#instance",
+        id: v.id,
+        name: v.name,
+        zone: url(`zones/${v.zone}`),
+        status: "RUNNING",
+        tags: v.tags,
+        deletionProtection: v.deletionProtection,
+        networkInterfaces: [
+            {
+                kind: "compute#networkInterface",
+                name: "nic0",
+                network: url(`global/networks/${v.nic.network}`),
+                subnetwork: `https://www.googleapis.com/compute/v1/${v.nic.subnetwork}`,
+                networkIP: v.nic.networkIP,
+                fingerprint: fingerprint(v.nic),
+                accessConfigs: v.nic.accessConfigs.map((a) => ({ kind: "compute#accessConfig", ...a })),
+            },
+        ],
+        disks: v.disks.map((d, i) => ({ kind: "compute#attachedDisk", boot: i === 0, deviceName: d, source: url(`zones/${v.zone}/disks/${d}`) })),
+        metadata: { kind: "compute#metadata", fingerprint: fingerprint(v.metadata), items: Object.entries(v.metadata).map(([key, value]) => ({ key, value })) },
+        selfLink: url(`zones/${v.zone}/instances/${v.name}`),
+    };
+}
+
+export function renderMig(g: ComputeState["migs"][string], url: (path: string) => string): unknown {
+    return {
+        kind: "compute#instanceGroupManager",
+        name: g.name,
+        zone: url(`zones/${g.zone}`),
+        targetSize: g.targetSize,
+        instanceGroup: url(`zones/${g.zone}/instanceGroups/${g.name}`),
+        baseInstanceName: g.name.replace(/-grp$/, ""),
+        selfLink: url(`zones/${g.zone}/instanceGroupManagers/${g.name}`),
+    };
+}
