@@ -67,7 +67,7 @@ export class NodeIsolation extends pulumi.ComponentResource {
             {
                 step: "Turn on the VM's deletion protection",
                 destroy: "reversed: deletion protection goes back to what it was before the incident",
-                environment: { ...vm, WAS_PROTECTED: String(args.deletionProtection) },
+                environment: { ...vm, WAS_PROTECTED: String(args.deletionProtection), TAG: args.names.isolationTag },
                 // gone_ok: re-run after delete-node deleted the VM, there is nothing left to protect.
                 create: `${GCLOUD_GONE_OK}gone_ok gcloud compute instances update --deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"\necho "deletion protection on"`,
                 delete: UNPROTECT,
@@ -124,6 +124,17 @@ fi
 const UNPROTECT = `${GCLOUD_GONE_OK}
 if [ "$WAS_PROTECTED" = "true" ]; then
   echo "deletion protection was on before the incident; left on"
+  exit 0
+fi
+# Another incident quarantining the same VM still needs it protected: its tag says so.
+if ! tags=$(gcloud compute instances describe --zone "$ZONE" --project "$PROJECT" --format='value(tags.items)' -- "$INSTANCE" 2>&1); then
+  if grep -q "was not found" <<<"$tags"; then echo "VM gone; nothing to unprotect"; exit 0; fi
+  printf '%s\\n' "$tags" >&2
+  exit 1
+fi
+others=$(tr ';,' '\\n\\n' <<< "$tags" | grep -E '^quarantine-' | grep -v -E -- '-bastion$' | grep -vxF -- "$TAG" || true)
+if [ -n "$others" ]; then
+  echo "another incident still quarantines this VM ($others); deletion protection left on"
   exit 0
 fi
 gone_ok gcloud compute instances update --no-deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"

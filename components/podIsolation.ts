@@ -100,7 +100,7 @@ export class PodIsolation extends pulumi.ComponentResource {
         shellCommand(
             `${name}/policy-check`,
             {
-                step: "Check that no NetworkPolicy with an empty podSelector allows traffic to the pods",
+                step: "Check that no other NetworkPolicy can still select the pods and allow them traffic",
                 destroy: "nothing to undo: a read-only check",
                 environment: env,
                 create: POLICY_CHECK,
@@ -169,13 +169,23 @@ fi
 echo "restored \${#restore[@]} labels"
 `;
 
+/**
+ * Policies that can still select a detached pod: an empty podSelector (every pod), or one that
+ * selects by a label's absence (DoesNotExist, NotIn) — the detached pod lacks every label.
+ */
+export const STILL_SELECTING =
+    '{{range .items}}{{$open := false}}{{if not .spec.podSelector.matchLabels}}{{if not .spec.podSelector.matchExpressions}}{{$open = true}}{{end}}{{end}}' +
+    '{{range .spec.podSelector.matchExpressions}}{{if or (eq .operator "DoesNotExist") (eq .operator "NotIn")}}{{$open = true}}{{end}}{{end}}' +
+    "{{if and $open (or .spec.ingress .spec.egress)}}{{.metadata.name}} {{end}}{{end}}";
+
 const POLICY_CHECK = `${KUBECTL}
-open=$(k -n "$NAMESPACE" get networkpolicy -o go-template='{{range .items}}{{if not .spec.podSelector.matchLabels}}{{if not .spec.podSelector.matchExpressions}}{{if or .spec.ingress .spec.egress}}{{.metadata.name}} {{end}}{{end}}{{end}}{{end}}')
+open=$(k -n "$NAMESPACE" get networkpolicy -o go-template='${STILL_SELECTING}')
 if [ -n "$open" ]; then
-  echo "NetworkPolicy in namespace $NAMESPACE selecting every pod allows traffic: $open" >&2
+  echo "NetworkPolicy in namespace $NAMESPACE that can select the quarantined pods allows traffic: $open" >&2
+  echo "(an empty podSelector selects every pod; DoesNotExist and NotIn select a pod without labels)" >&2
   echo "NetworkPolicies are additive, so the quarantine's deny-all does not hold against it." >&2
   echo "Narrow its podSelector or delete it, then run pulumi up again." >&2
   exit 1
 fi
-echo "no namespace-wide allowing NetworkPolicy in $NAMESPACE"
+echo "no allowing NetworkPolicy in $NAMESPACE can select the quarantined pods"
 `;

@@ -158,3 +158,34 @@ describe("destroy's label restore", () => {
         expect(stdout).toBe("restored 2 labels\n");
     });
 });
+
+describe("destroy's deletion protection", () => {
+    function unprotect(tags: string): { stdout: string; calls: string } {
+        const dir = mkdtempSync(join(tmpdir(), "quarantine-unprotect-"));
+        const bin = join(dir, "bin");
+        execFileSync("mkdir", ["-p", bin]);
+        writeFileSync(
+            join(bin, "gcloud"),
+            `#!/bin/bash\nprintf '%s ' "$@" >> "${dir}/calls"\necho >> "${dir}/calls"\nif [ "$3" = describe ]; then echo "${tags}"; fi\n`,
+        );
+        chmodSync(join(bin, "gcloud"), 0o755);
+        const protect = plan.commands().find((c) => c.name.endsWith("/protect"))!;
+        const stdout = execFileSync("/bin/bash", ["-c", protect.inputs.delete], {
+            env: { PATH: `${bin}:/usr/bin:/bin`, ...protect.inputs.environment },
+            encoding: "utf8",
+        });
+        return { stdout, calls: readFileSync(join(dir, "calls"), "utf8") };
+    }
+
+    it("stays on while another incident's tag is on the VM", () => {
+        const r = unprotect("gke-prod-node;quarantine-42;quarantine-43");
+        expect(r.stdout).toBe("another incident still quarantines this VM (quarantine-43); deletion protection left on\n");
+        expect(r.calls).not.toContain("--no-deletion-protection");
+    });
+
+    it("comes off when this incident was the only one", () => {
+        const r = unprotect("gke-prod-node;quarantine-42");
+        expect(r.calls).toContain("--no-deletion-protection");
+        expect(r.stdout).toBe("deletion protection off\n");
+    });
+});
