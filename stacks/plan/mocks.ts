@@ -1,0 +1,136 @@
+import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import type { FakeCluster } from "./sampleCluster";
+
+/**
+ * The fake cluster behind the mock engine: what reads (`Pod.get`, `Node.get`, owners, the stack's
+ * own previous outputs) and invokes (`getInstance`, `getCluster`, …) return, and the values the
+ * cloud would compute on create.
+ */
+
+/** Mocks answering reads and invokes from the fake cluster; anything unmocked fails loudly. */
+export function clusterMocks(cluster: FakeCluster, previous: Record<string, any> = {}): Mocks {
+    return {
+        newResource(args: MockResourceArgs) {
+            if (args.id !== undefined && args.id !== "") return read(cluster, args.type, args.id, previous);
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args) } };
+        },
+        call(args: MockCallArgs) {
+            switch (args.token) {
+                case "gcp:compute/getInstance:getInstance":
+                    return instance(cluster, args.inputs);
+                case "gcp:container/getCluster:getCluster":
+                    return gkeCluster(cluster, args.inputs);
+                case "gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo":
+                    return { email: "responder@acme.example", id: "responder" };
+                case "gcp:storage/getBucket:getBucket":
+                    if (!(cluster.buckets ?? []).includes(args.inputs.name)) throw new Error(`bucket ${args.inputs.name} not found`);
+                    return { name: args.inputs.name, location: "US-CENTRAL1" };
+                default:
+                    throw new Error(`unmocked invoke ${args.token}`);
+            }
+        },
+    };
+}
+
+/** Values the cloud computes on create, so outputs built from them resolve in a run. */
+function computed(args: MockResourceArgs): Record<string, any> {
+    switch (args.type) {
+        case "command:local:Command":
+            return { stdout: fakeCaptureOutput(args.inputs), stderr: "" };
+        case "gcp:compute/snapshot:Snapshot":
+            return { snapshotId: 4242, creationTimestamp: "2026-11-25T12:00:00.000-00:00", selfLink: `projects/x/global/snapshots/${args.inputs.name}` };
+        default:
+            return {};
+    }
+}
+
+/** A capture script prints one manifest line per artifact; the fake prints one per capture. */
+function fakeCaptureOutput(inputs: Record<string, any>): string {
+    if (!/^# step: Capture evidence/.test(inputs.create ?? "")) return "";
+    const env = inputs.environment ?? {};
+    const line = {
+        what: /^# step: (.*)$/m.exec(inputs.create)![1],
+        object: `gs://${env.BUCKET}/${env.PREFIX}/20261125T120000Z/artifact`,
+        sha256: "0".repeat(64),
+        takenAt: "20261125T120000Z",
+        takenBy: "responder@acme.example",
+    };
+    return `${JSON.stringify(line)}\n`;
+}
+
+function read(cluster: FakeCluster, type: string, id: string, previous: Record<string, any>) {
+    if (type === "pulumi:pulumi:StackReference") {
+        return { id, state: { name: id, outputs: previous, secretOutputNames: [] } };
+    }
+    if (type === "kubernetes:apps/v1:ReplicaSet" || type === "kubernetes:batch/v1:Job") {
+        const kind = type.endsWith("ReplicaSet") ? "ReplicaSet" : "Job";
+        const o = (cluster.owned ?? []).find((x) => x.kind === kind && `${x.namespace}/${x.name}` === id);
+        if (!o) throw new Error(`${kind.toLowerCase()}s "${id}" not found`);
+        const ownerReferences = o.owner ? [{ ...o.owner, controller: true, apiVersion: "v1", uid: "u" }] : [];
+        return { id, state: { metadata: { name: o.name, namespace: o.namespace, ownerReferences } } };
+    }
+    if (type === "kubernetes:core/v1:Pod") {
+        const pod = cluster.pods.find((p) => `${p.namespace}/${p.name}` === id);
+        if (!pod) throw new Error(`pods "${id}" not found`);
+        const ownerReferences = pod.owner ? [{ ...pod.owner, controller: true, apiVersion: "apps/v1", uid: "u" }] : [];
+        return {
+            id,
+            state: {
+                metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels ?? {}, annotations: pod.annotations ?? {}, ownerReferences },
+                spec: pod.node ? { nodeName: pod.node } : {},
+                status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending") },
+            },
+        };
+    }
+    if (type === "kubernetes:core/v1:Node") {
+        const node = cluster.nodes.find((n) => n.name === id);
+        if (!node) throw new Error(`nodes "${id}" not found`);
+        return {
+            id,
+            state: {
+                metadata: { name: node.name, labels: node.labels ?? {} },
+                spec: { providerID: node.providerID ?? `gce://${cluster.project}/${node.zone}/${node.name}` },
+            },
+        };
+    }
+    throw new Error(`unmocked read of ${type} ${id}`);
+}
+
+function instance(cluster: FakeCluster, inputs: Record<string, any>) {
+    const node = cluster.nodes.find((n) => n.name === inputs.name && n.zone === inputs.zone);
+    if (!node || inputs.project !== cluster.project) {
+        throw new Error(`The resource 'projects/${inputs.project}/zones/${inputs.zone}/instances/${inputs.name}' was not found`);
+    }
+    const disk = (d: string) => `https://www.googleapis.com/compute/v1/projects/${cluster.project}/zones/${node.zone}/disks/${d}`;
+    return {
+        name: node.name,
+        zone: node.zone,
+        bootDisks: [{ source: disk(node.disks[0]) }],
+        attachedDisks: node.disks.slice(1).map((d) => ({ source: disk(d) })),
+        networkInterfaces: [
+            {
+                network: `https://www.googleapis.com/compute/v1/projects/${cluster.project}/global/networks/${node.network}`,
+                subnetwork: node.subnetwork,
+                networkIp: "10.128.0.12",
+                accessConfigs: node.externalIp ? [{ natIp: node.externalIp }] : [],
+            },
+        ],
+        metadata: node.mig ? { "created-by": `projects/123456789/zones/${node.zone}/instanceGroupManagers/${node.mig}` } : {},
+        deletionProtection: node.deletionProtection ?? false,
+        tags: ["gke-prod-node"],
+    };
+}
+
+function gkeCluster(cluster: FakeCluster, inputs: Record<string, any>) {
+    const c = cluster.clusters.find((x) => x.name === inputs.name && x.location === inputs.location);
+    if (!c) throw new Error(`cluster ${inputs.name} in ${inputs.location} not found`);
+    return {
+        name: c.name,
+        location: c.location,
+        enableAutopilot: c.enableAutopilot ?? false,
+        datapathProvider: c.datapathProvider ?? "LEGACY_DATAPATH",
+        networkPolicies: [{ enabled: c.networkPolicyEnabled ?? false, provider: "CALICO" }],
+        network: `projects/${cluster.project}/global/networks/default`,
+    };
+}
+
