@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { bastionName, IncidentNames } from "./naming";
+import { bastionName, GCE_LABELS, IncidentNames } from "./naming";
 
 export interface BastionArgs {
     readonly names: IncidentNames;
@@ -38,7 +38,7 @@ export class Bastion extends pulumi.ComponentResource {
                 zone: args.zone,
                 machineType: args.machineType ?? "e2-small",
                 tags: [args.names.bastionTag],
-                labels: { "quarantine-incident": args.names.id, "quarantine-role": "bastion" },
+                labels: { [GCE_LABELS.incident]: args.names.id, "quarantine-role": "bastion" },
                 bootDisk: { initializeParams: { image: args.image ?? "debian-cloud/debian-12" } },
                 // No accessConfigs: no external IP.
                 networkInterfaces: [{ network: args.network, subnetwork: args.subnetwork }],

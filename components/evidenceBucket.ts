@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { IncidentNames } from "./naming";
+import { GCE_LABELS, IncidentNames } from "./naming";
 
 export interface EvidenceBucketArgs {
     readonly names: IncidentNames;
@@ -40,7 +40,7 @@ export class EvidenceBucket extends pulumi.ComponentResource {
                     publicAccessPrevention: "enforced",
                     versioning: { enabled: true },
                     retentionPolicy: { retentionPeriod: String(days * 86400) },
-                    labels: { "quarantine-incident": args.names.id, "quarantine-evidence": "bucket" },
+                    labels: { [GCE_LABELS.incident]: args.names.id, [GCE_LABELS.evidence]: "bucket" },
                     forceDestroy: false,
                     deletionPolicy: "ABANDON",
                 },

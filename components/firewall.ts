@@ -1,9 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { firewallRuleName, IncidentNames } from "./naming";
-
-/** Google's range for IAP TCP forwarding: the only way in to the bastion. */
-export const IAP_RANGE = "35.235.240.0/20";
+import { firewallRuleName, IAP_RANGE, IncidentNames } from "./naming";
 
 export interface QuarantineFirewallArgs {
     readonly names: IncidentNames;

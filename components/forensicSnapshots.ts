@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { IncidentNames, snapshotName } from "./naming";
+import { GCE_LABELS, IncidentNames, snapshotName } from "./naming";
 
 export interface SnapshotDisk {
     /** Disk name (last segment of its source), used for the snapshot's name. */
@@ -39,7 +39,7 @@ export class ForensicSnapshots extends pulumi.ComponentResource {
                         project: args.project,
                         sourceDisk: disk.source,
                         description: `Forensic snapshot of ${disk.name} on node ${disk.node}, incident ${args.names.id}`,
-                        labels: { "quarantine-incident": args.names.id, "quarantine-evidence": "disk" },
+                        labels: { [GCE_LABELS.incident]: args.names.id, [GCE_LABELS.evidence]: "disk" },
                         deletionPolicy: "ABANDON",
                     },
                     { parent: this, retainOnDelete: true },

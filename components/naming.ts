@@ -25,6 +25,17 @@ export const LABELS = {
     investigation: "quarantine/investigation",
 } as const;
 
+/** GCE label keys on what the quarantine creates; the policy pack checks the same keys. */
+export const GCE_LABELS = {
+    /** The incident a resource belongs to. */
+    incident: "quarantine-incident",
+    /** Marks evidence (`disk`, `bucket`): kept on destroy, waited for by every destructive step. */
+    evidence: "quarantine-evidence",
+} as const;
+
+/** Google's range for IAP TCP forwarding: the only way in to the bastion. */
+export const IAP_RANGE = "35.235.240.0/20";
+
 /** Annotation that keeps the labels the quarantine removed, so destroy can put them back. */
 export const DETACHED_LABELS_ANNOTATION = "quarantine/detached-labels";
 /** Annotation that keeps the pod's controller (`Kind/name`), which detaching makes it lose. */

@@ -1,3 +1,4 @@
+import { GCE_LABELS } from "../../components/naming";
 import { commands, kubectlAt, kubectlNames, stepOf } from "./script";
 
 /**
@@ -9,7 +10,7 @@ import { commands, kubectlAt, kubectlNames, stepOf } from "./script";
 export const COMMAND_TYPES: readonly string[] = ["command:local:Command", "command:remote:Command"];
 export const SNAPSHOT_TYPE = "gcp:compute/snapshot:Snapshot";
 /** Label (GCE or Kubernetes) that marks a resource as evidence, e.g. `quarantine-evidence: disk`. */
-export const EVIDENCE_LABEL = "quarantine-evidence";
+export const EVIDENCE_LABEL = GCE_LABELS.evidence;
 /** A `# step:` line mentioning one of these words marks an evidence-capture command. */
 export const EVIDENCE_STEP = /\b(evidence|captur\w*|snapshot\w*|forensic\w*)/i;
 

@@ -1,4 +1,4 @@
-import { INCIDENT_ID } from "../../components/naming";
+import { GCE_LABELS, INCIDENT_ID } from "../../components/naming";
 
 /**
  * Which incident a stack quarantines. The policies need the id to tell the incident's own tags,
@@ -15,7 +15,7 @@ import { INCIDENT_ID } from "../../components/naming";
 /** Stack tag that names the incident when the stack is not called `incident-<id>`. */
 export const INCIDENT_TAG = "quarantine:incident";
 /** GCE label carrying the incident id (GCE label keys can't contain `/`). */
-export const GCE_INCIDENT_LABEL = "quarantine-incident";
+export const GCE_INCIDENT_LABEL = GCE_LABELS.incident;
 
 export type IncidentLookup = { readonly id: string; readonly problem?: undefined } | { readonly id?: undefined; readonly problem: string };
 

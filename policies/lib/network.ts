@@ -1,5 +1,5 @@
 /** Google's range for IAP TCP forwarding: the only source allowed to reach the bastion. */
-export const IAP_RANGE = "35.235.240.0/20";
+export { IAP_RANGE } from "../../components/naming";
 
 export const FIREWALL_TYPE = "gcp:compute/firewall:Firewall";
 

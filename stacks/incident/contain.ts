@@ -63,8 +63,6 @@ export function isolateNodes(
 ): Containment {
     const id = names.id;
     const oneWay: string[] = [];
-    const podLabel = pods.label;
-    const podIsolated = pods.isolated;
 
     const firewalls = new Map<string, QuarantineFirewall>();
     for (const network of [...new Set(found.nodes.map((n) => n.network))]) {
@@ -96,7 +94,7 @@ export function isolateNodes(
             kubeContext: cfg.kubeContext,
             drainTimeout: cfg.drainTimeout,
             bestEffort: immediate,
-            podsLabelled: keys.map((k) => podLabel.get(k)!),
+            podsLabelled: keys.map((k) => pods.label.get(k)!),
         });
         const vm = new NodeIsolation(`${id}/vm/${node.name}`, {
             names,
@@ -108,7 +106,7 @@ export function isolateNodes(
             deletionProtection: node.deletionProtection,
             firewallRules: firewalls.get(node.network)!.rules,
             cutOffAfter: [
-                ...keys.flatMap((k) => podIsolated.get(k)!),
+                ...keys.flatMap((k) => pods.isolated.get(k)!),
                 ...(immediate ? [] : [drain.drain, ...beforeCutOff(node.name)]),
             ],
         });
@@ -116,5 +114,5 @@ export function isolateNodes(
         oneWay.push(...vm.oneWay, `drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`);
     }
 
-    return { podIsolated: [...new Set([...podIsolated.values()].flat())], nodeIsolated, bastions, oneWay };
+    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay };
 }

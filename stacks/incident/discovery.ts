@@ -71,11 +71,10 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
     }
 
     const incident = groupIncident(pods, nodes, cluster);
-    const workloads = uniqueWorkloads(pods);
     if (cfg.level === "delete-workload" || cfg.level === "delete-node") {
-        workloads.forEach((w) => checkWorkloadAction(w, cfg.workloadAction));
+        incident.workloads.forEach((w) => checkWorkloadAction(w, cfg.workloadAction));
     }
-    return { ...incident, workloads };
+    return incident;
 }
 
 async function readVm(id: string, nodeName: string, project: string): Promise<Omit<VmFacts, "pods">> {
@@ -116,15 +115,6 @@ async function workloadOf(id: string, pod: PodFacts, reads: Map<string, Promise<
         }
         return owner;
     });
-}
-
-function uniqueWorkloads(pods: readonly PodFacts[]): WorkloadFacts[] {
-    const seen = new Map<string, WorkloadFacts>();
-    for (const p of pods) {
-        const w = p.workload;
-        if (w) seen.set(`${w.namespace}/${w.kind}/${w.name}`, w);
-    }
-    return [...seen.values()];
 }
 
 function key(ref: PodRef): string {

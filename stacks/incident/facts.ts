@@ -1,3 +1,4 @@
+import type { Workload, WorkloadKind } from "../../components/escalation";
 import { DETACHED_OWNER_ANNOTATION, isK8sSubdomain, lastSegment } from "../../components/naming";
 import type { PodRef } from "../config";
 
@@ -111,13 +112,8 @@ export function controllerOf(meta: RawPod["metadata"]): OwnerRef | undefined {
     return m ? { kind: m[1], name: m[2] } : undefined;
 }
 
-export type WorkloadKind = "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob";
-
-export interface WorkloadFacts {
-    readonly namespace: string;
-    readonly kind: WorkloadKind;
-    readonly name: string;
-}
+/** The workload owning a pod, as the escalation component takes it. */
+export type WorkloadFacts = Workload;
 
 const WORKLOAD_KINDS: readonly string[] = ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "CronJob"];
 
@@ -260,7 +256,8 @@ export function inspectCluster(name: string, raw: RawCluster): ClusterFacts {
 
 /**
  * Attaches pods to their nodes. Each node appears once however many pods share it, and each disk
- * once even when it is attached read-only to several nodes (its first node snapshots it).
+ * once even when it is attached read-only to several nodes (its first node snapshots it); each
+ * workload once however many of its pods are quarantined.
  */
 export function groupIncident(
     pods: readonly PodFacts[],
@@ -268,10 +265,12 @@ export function groupIncident(
     cluster?: ClusterFacts,
 ): Incident {
     const seen = new Set<string>();
+    const workloads = new Map<string, WorkloadFacts>();
+    for (const w of pods.map((p) => p.workload)) if (w) workloads.set(`${w.namespace}/${w.kind}/${w.name}`, w);
     const nodes = vms.map((vm) => ({
         ...vm,
         disks: vm.disks.filter((d) => !seen.has(d.source) && seen.add(d.source)),
         pods: pods.filter((p) => p.nodeName === vm.name),
     }));
-    return { pods, nodes, cluster, workloads: [] };
+    return { pods, nodes, cluster, workloads: [...workloads.values()] };
 }

@@ -54,13 +54,12 @@ export interface RunResult {
     readonly warnings: string[];
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Secret-wrapped inputs (the provider marks some, e.g. a bucket object's content) as plain values. */
 function unsecret(v: any): any {
     if (Array.isArray(v)) return v.map(unsecret);
     if (v && typeof v === "object") {
-        if (Object.values(v).includes(SECRET_SIG) && "value" in v) return unsecret(v.value);
+        if (Object.values(v).includes(pulumi.runtime.specialSecretSig) && "value" in v) return unsecret(v.value);
         return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unsecret(x)]));
     }
     return v;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { IAP_RANGE } from "../../../components/firewall";
+import { IAP_RANGE } from "../../../components/naming";
 import { SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
 import { Plan, run } from "../../harness";
 
