@@ -20,6 +20,7 @@ import {
     type WorkloadFacts,
 } from "./facts";
 import type { Memory } from "./memory";
+import { settle } from "./settle";
 
 /**
  * Discovery: the responder names pods; everything else is read. Reads are Pulumi reads and data
@@ -123,17 +124,4 @@ function key(ref: PodRef): string {
 
 function podKey(ref: PodRef, i: number): string {
     return `quarantine:pods[${i}] ${key(ref)}`;
-}
-
-/**
- * The value of a read. Reads and invokes are known during preview; an unknown here means the
- * engine could not read the object, and the quarantine must not be declared from a guess.
- */
-async function settle<T>(o: pulumi.Output<T>, what: string): Promise<T> {
-    const impl = o as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
-    const [known, value] = await Promise.all([impl.isKnown, impl.promise()]);
-    if (!known) {
-        throw new Error(`${what}: its state is not known during this preview; run \`pulumi preview --refresh\``);
-    }
-    return value;
 }

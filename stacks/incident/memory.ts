@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Incident } from "./facts";
+import { settle } from "./settle";
 
 /**
  * What the previous update of this stack found and did, read back from its own outputs through a
@@ -25,10 +26,7 @@ export function selfReferenceName(): string {
 
 export async function recall(id: string): Promise<Memory | undefined> {
     const self = new pulumi.StackReference(`${id}/read/previous-update`, { name: selfReferenceName() });
-    const outputs = await new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
-        const impl = self.outputs as unknown as { promise(): Promise<Record<string, unknown>> };
-        impl.promise().then(resolve, reject);
-    });
+    const outputs = await settle(self.outputs, "the stack's previous outputs");
     const m = outputs?.[MEMORY_OUTPUT] as Memory | undefined;
     if (!m || typeof m !== "object" || !m.incident || !Array.isArray(m.incident.pods)) return undefined;
     return m;
