@@ -1,3 +1,4 @@
+import { isCapture, scriptHeader } from "../components/scriptHeader";
 import { waitsFor as walkDependencies, type Recorded } from "../stacks/plan/engine";
 
 /**
@@ -32,7 +33,7 @@ export function createScript(s: Step): string | undefined {
 /** The `# step:` header every command script carries (components/shell.ts), else type and name. */
 export function title(s: Step): string {
     const script = createScript(s);
-    return (script && /^# step: (.*)$/m.exec(script)?.[1]) || `${s.type.split(":").pop()} ${s.name.split("/").pop()}`;
+    return scriptHeader(script).step ?? `${s.type.split(":").pop()} ${s.name.split("/").pop()}`;
 }
 
 /**
@@ -81,8 +82,7 @@ export function isSnapshot(s: Step): boolean {
  */
 export function isEvidence(s: Step): boolean {
     if (isSnapshot(s) || s.retainOnDelete || s.type.startsWith("gcp:storage/")) return true;
-    const script = createScript(s);
-    return script !== undefined && /^# step: .*\b(evidence|capture)/im.test(script);
+    return isCapture(createScript(s));
 }
 
 export const isPodPatch = (s: Step) => s.type === "kubernetes:core/v1:PodPatch";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { EXEC_CAPTURE, HOST_COMMANDS_JSON, NODE_CAPTURE, POD_CAPTURE, VOLATILE_CAPTURE } from "./evidenceScripts";
 import { IncidentNames } from "./naming";
+import { CAPTURE_STEP } from "./scriptHeader";
 import { shellCommand } from "./shell";
 
 export interface EvidenceCaptureArgs {
@@ -67,18 +68,18 @@ export class EvidenceCapture extends pulumi.ComponentResource {
 
         for (const pod of args.pods) {
             const env = { NAMESPACE: pod.namespace, POD: pod.name, PREFIX: `incident-${args.names.id}/pods/${pod.namespace}/${pod.name}` };
-            add(`pod/${pod.namespace}/${pod.name}`, "Capture evidence of the pod: object, describe, logs, events, service account rights", POD_CAPTURE, env);
+            add(`pod/${pod.namespace}/${pod.name}`, `${CAPTURE_STEP} of the pod: object, describe, logs, events, service account rights`, POD_CAPTURE, env);
             if (args.exec) {
-                add(`exec/${pod.namespace}/${pod.name}`, "Capture evidence from inside the container: /etc and /proc (touches the live container)", EXEC_CAPTURE, env);
+                add(`exec/${pod.namespace}/${pod.name}`, `${CAPTURE_STEP} from inside the container: /etc and /proc (touches the live container)`, EXEC_CAPTURE, env);
             }
         }
         for (const node of args.nodes) {
             const prefix = `incident-${args.names.id}/nodes/${node}`;
-            add(`node/${node}`, "Capture evidence of the node: object and events", NODE_CAPTURE, { NODE: node, PREFIX: prefix });
+            add(`node/${node}`, `${CAPTURE_STEP} of the node: object and events`, NODE_CAPTURE, { NODE: node, PREFIX: prefix });
             if (args.volatile) {
                 this.volatileCaptures.set(
                     node,
-                    add(`volatile/${node}`, "Capture evidence of the node's volatile state through a capture pod", VOLATILE_CAPTURE, {
+                    add(`volatile/${node}`, `${CAPTURE_STEP} of the node's volatile state through a capture pod`, VOLATILE_CAPTURE, {
                         NODE: node,
                         PREFIX: prefix,
                         IMAGE: args.debugImage,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { header } from "./scriptHeader";
 
 /**
  * Every quarantine action that no provider resource expresses runs as a `command.local.Command`
@@ -29,7 +30,7 @@ export interface ShellStep {
 export const PRELUDE = "set -euo pipefail\nexport CLOUDSDK_CORE_DISABLE_PROMPTS=1\n";
 
 export function script(step: ShellStep, body: string): string {
-    return `# step: ${step.step}\n# destroy: ${step.destroy}\n${PRELUDE}${body.trim()}\n`;
+    return `${header(step.step, step.destroy)}${PRELUDE}${body.trim()}\n`;
 }
 
 /** A one-way step's delete still runs, to say in the destroy log what stays as it is. */

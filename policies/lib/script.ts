@@ -1,3 +1,5 @@
+import { scriptHeader } from "../../components/scriptHeader";
+
 /**
  * Just enough shell reading for the command policies. Every script the program runs comes from
  * `components/shell.ts`: a `# step:` and a `# destroy:` line, then bash. A script is read as
@@ -9,8 +11,7 @@
 
 /** The `# step:` text of a script, if it starts with one. */
 export function stepOf(script: string): string | undefined {
-    const m = /^# step: (.*)$/m.exec(script.split("\n")[0] ?? "");
-    return m ? m[1] : undefined;
+    return scriptHeader(script).step;
 }
 
 /** Lines that run: continuations joined, full-line comments dropped. */

@@ -1,4 +1,5 @@
 import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import { isCapture, scriptHeader } from "../../components/scriptHeader";
 import type { FakeCluster } from "./sampleCluster";
 
 /**
@@ -46,10 +47,10 @@ function computed(args: MockResourceArgs): Record<string, any> {
 
 /** A capture script prints one manifest line per artifact; the fake prints one per capture. */
 function fakeCaptureOutput(inputs: Record<string, any>): string {
-    if (!/^# step: Capture evidence/.test(inputs.create ?? "")) return "";
+    if (!isCapture(inputs.create)) return "";
     const env = inputs.environment ?? {};
     const line = {
-        what: /^# step: (.*)$/m.exec(inputs.create)![1],
+        what: scriptHeader(inputs.create).step,
         object: `gs://${env.BUCKET}/${env.PREFIX}/20261125T120000Z/artifact`,
         sha256: "0".repeat(64),
         takenAt: "20261125T120000Z",

@@ -1,3 +1,4 @@
+import { scriptHeader } from "../../components/scriptHeader";
 import type { Recorded, RunResult } from "./engine";
 
 /**
@@ -102,8 +103,9 @@ function firewall(i: Record<string, any>): string {
 
 function describeCommand(r: Recorded): { title: string; detail: string[]; destroy: string } {
     const create: string = r.inputs.create;
-    const step = /^# step: (.*)$/m.exec(create)?.[1] ?? r.name;
-    const destroy = /^# destroy: (.*)$/m.exec(create)?.[1] ?? "unknown";
+    const header = scriptHeader(create);
+    const step = header.step ?? r.name;
+    const destroy = header.destroy ?? "unknown";
     const calls = create
         .split("\n")
         .map((l) => l.trim())
