@@ -1,4 +1,5 @@
 import { isCapture, scriptHeader } from "../components/scriptHeader";
+import { destructiveAction } from "../policies/lib/evidence";
 import { waitsFor as walkDependencies, type Recorded } from "../stacks/plan/engine";
 
 /**
@@ -36,36 +37,15 @@ export function title(s: Step): string {
     return scriptHeader(script).step ?? `${s.type.split(":").pop()} ${s.name.split("/").pop()}`;
 }
 
-/**
- * The lines of a script that run something: the `# step:`/`# destroy:` header, comments, `echo`
- * lines and `trap` cleanup handlers (a capture deleting its own helper pod on exit) removed.
- */
-function commandLines(script: string): string[] {
-    return script
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !l.startsWith("#") && !/^(echo|printf|trap)\b/.test(l));
-}
-
 const KUBECTL = String.raw`(?:^|[\s;&|(!])(?:kubectl|k)\s`;
 
 /**
- * What makes a step destructive, read from its create script: a `kubectl delete` (pods, the
- * workload, the Node object), a `kubectl scale … --replicas=0`, a `gcloud compute instances
- * delete` (not `delete-access-config`). `k` is the context-pinned kubectl of components/shell.ts.
+ * The destructive command a step runs, if any (`kubectl delete`, `kubectl scale --replicas=0`,
+ * `gcloud compute instances delete`, …): the policy pack's own reading of a command, so the bench
+ * and the `destructive-after-evidence` policy agree on what destroys something.
  */
-export const DESTRUCTIVE_COMMANDS: readonly { readonly what: string; readonly pattern: RegExp }[] = [
-    { what: "kubectl delete", pattern: new RegExp(`${KUBECTL}(?:.*\\s)?delete(?:\\s|$)`) },
-    { what: "kubectl scale --replicas=0", pattern: new RegExp(`${KUBECTL}(?:.*\\s)?scale\\s.*--replicas[= ]["']?0["']?(?:\\s|$)`) },
-    { what: "gcloud compute instances delete", pattern: /\bgcloud\s.*\bcompute\s+instances\s+delete(?:\s|$)/ },
-];
-
-/** The destructive command a step runs, if any. */
 export function destructiveCommand(s: Step): string | undefined {
-    const script = createScript(s);
-    if (!script) return undefined;
-    const lines = commandLines(script);
-    return DESTRUCTIVE_COMMANDS.find((c) => lines.some((l) => c.pattern.test(l)))?.what;
+    return destructiveAction({ type: s.type, props: { create: createScript(s) } });
 }
 
 export function isDestructive(s: Step): boolean {

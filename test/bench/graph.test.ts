@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { script } from "../../components/shell";
+import { KUBECTL, script } from "../../components/shell";
 import type { Recorded } from "../../stacks/plan/engine";
 import { chainLength, depths, destructiveCommand, isEvidence, longestChain } from "../../bench/graph";
 import { simulate } from "../../bench/simulate";
@@ -24,9 +24,10 @@ function step(name: string, over: Partial<Recorded> = {}): Recorded {
     };
 }
 
+/** A command as shell.ts builds it: the header, the prelude, and `k` (context-pinned kubectl) defined. */
 function command(name: string, header: string, body: string, del = 'echo "nothing"'): Recorded {
     const s = { step: header, destroy: "one-way", create: body, delete: del, environment: {} };
-    return step(name, { type: "command:local:Command", inputs: { create: script(s, body), delete: script(s, del) } });
+    return step(name, { type: "command:local:Command", inputs: { create: script(s, KUBECTL + body), delete: script(s, KUBECTL + del) } });
 }
 
 describe("destructive steps, recognised by their create script", () => {
