@@ -1,10 +1,9 @@
-import { execFileSync } from "child_process";
-import { mkdtempSync, writeFileSync, chmodSync, readFileSync, existsSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, existsSync } from "fs";
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scaledCluster } from "../../stacks/plan/sampleCluster";
 import { Plan, run } from "../harness";
+import { standIns } from "../standIns";
 
 /**
  * Commands are an attack surface: a pod or node name comes from the cluster, which the attacker
@@ -93,23 +92,12 @@ describe("every command", () => {
 describe("hostile names reaching a script", () => {
     const hostile = ['$(touch "$CANARY")', '`touch "$CANARY"`', '; touch "$CANARY"', "a'b\"c", "x\ny", "-rf"];
 
-    function fakeBin(dir: string): string {
-        const bin = join(dir, "bin");
-        execFileSync("mkdir", ["-p", bin]);
-        for (const tool of ["kubectl", "gcloud"]) {
-            const p = join(bin, tool);
-            // Records each argument on its own NUL-terminated record; prints nothing to stdout.
-            writeFileSync(p, `#!/bin/bash\nprintf '%s\\0' "${tool}" "$@" >> "$RECORD"\nprintf '\\0\\n' >> "$RECORD"\n`);
-            chmodSync(p, 0o755);
-        }
-        return bin;
-    }
-
     it.each(hostile)("%j stays a single argument and runs nothing", (name) => {
-        const dir = mkdtempSync(join(tmpdir(), "quarantine-hostile-"));
-        const bin = fakeBin(dir);
-        const canary = join(dir, "canary");
-        const record = join(dir, "record");
+        // Each stand-in records every argument NUL-terminated and prints nothing to stdout.
+        const record = (tool: string) => `printf '%s\\0' "${tool}" "$@" >> "$RECORD"\nprintf '\\0\\n' >> "$RECORD"`;
+        const s = standIns("hostile", { kubectl: record("kubectl"), gcloud: record("gcloud") });
+        const canary = join(s.dir, "canary");
+        const recordFile = join(s.dir, "record");
         for (const c of plan.commands()) {
             const env: Record<string, string> = {};
             for (const [k, v] of Object.entries(c.inputs.environment as Record<string, string>)) {
@@ -117,40 +105,27 @@ describe("hostile names reaching a script", () => {
             }
             for (const script of [c.inputs.create, c.inputs.delete] as string[]) {
                 try {
-                    execFileSync("/bin/bash", ["-c", script], {
-                        env: { PATH: `${bin}:/usr/bin:/bin`, RECORD: record, CANARY: canary, ...env },
-                        stdio: ["ignore", "pipe", "pipe"],
-                        timeout: 10_000,
-                    });
+                    s.run(script, { RECORD: recordFile, CANARY: canary, ...env }, { timeout: 10_000 });
                 } catch {
                     // A script may fail on the fakes' empty answers; what matters is what it ran.
                 }
             }
         }
         expect(existsSync(canary)).toBe(false);
-        const args = readFileSync(record, "utf8").split("\0");
+        const args = readFileSync(recordFile, "utf8").split("\0");
         expect(args.filter((a) => a === name).length).toBeGreaterThan(0);
     });
 });
 
 describe("destroy's label restore", () => {
     it("restores only well-formed labels from the annotation, never a line that would be a flag", () => {
-        const dir = mkdtempSync(join(tmpdir(), "quarantine-restore-"));
-        const bin = join(dir, "bin");
-        const record = join(dir, "record");
-        execFileSync("mkdir", ["-p", bin]);
         // The recorded annotation, as a pod's owner could have rewritten it.
-        writeFileSync(
-            join(bin, "kubectl"),
-            `#!/bin/bash\nprintf '%s\\0' "$@" >> "$RECORD"\nprintf '\\n' >> "$RECORD"\nif [[ "$*" == *"-o name"* ]]; then echo pod/web; exit 0; fi\nif [[ "$*" == *go-template* ]]; then printf 'app=web\\n--server=http://evil.example\\nteam/owner=payments\\nbad key=x\\n'; fi\n`,
-        );
-        chmodSync(join(bin, "kubectl"), 0o755);
-        const detach = plan.commands().find((c) => c.name.endsWith("/detach"))!;
-        const stdout = execFileSync("/bin/bash", ["-c", detach.inputs.delete], {
-            env: { PATH: `${bin}:/usr/bin:/bin`, RECORD: record, ...detach.inputs.environment },
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
+        const s = standIns("restore", {
+            kubectl: `printf '%s\\0' "$@" >> "$RECORD"\nprintf '\\n' >> "$RECORD"\nif [[ "$*" == *"-o name"* ]]; then echo pod/web; exit 0; fi\nif [[ "$*" == *go-template* ]]; then printf 'app=web\\n--server=http://evil.example\\nteam/owner=payments\\nbad key=x\\n'; fi`,
         });
+        const record = join(s.dir, "record");
+        const detach = plan.commands().find((c) => c.name.endsWith("/detach"))!;
+        const stdout = s.run(detach.inputs.delete, { RECORD: record, ...detach.inputs.environment });
         const calls = readFileSync(record, "utf8").split("\n").map((l) => l.split("\0"));
         const label = calls.find((c) => c.includes("label"))!;
         expect(label.slice(label.indexOf("--") + 1).filter(Boolean)).toEqual([detach.inputs.environment.POD, "app=web", "team/owner=payments"]);
@@ -161,20 +136,13 @@ describe("destroy's label restore", () => {
 
 describe("destroy's deletion protection", () => {
     function unprotect(tags: string): { stdout: string; calls: string } {
-        const dir = mkdtempSync(join(tmpdir(), "quarantine-unprotect-"));
-        const bin = join(dir, "bin");
-        execFileSync("mkdir", ["-p", bin]);
-        writeFileSync(
-            join(bin, "gcloud"),
-            `#!/bin/bash\nprintf '%s ' "$@" >> "${dir}/calls"\necho >> "${dir}/calls"\nif [ "$3" = describe ]; then echo "${tags}"; fi\n`,
-        );
-        chmodSync(join(bin, "gcloud"), 0o755);
-        const protect = plan.commands().find((c) => c.name.endsWith("/protect"))!;
-        const stdout = execFileSync("/bin/bash", ["-c", protect.inputs.delete], {
-            env: { PATH: `${bin}:/usr/bin:/bin`, ...protect.inputs.environment },
-            encoding: "utf8",
+        const s = standIns("unprotect", {
+            gcloud: `printf '%s ' "$@" >> "$CALLS"\necho >> "$CALLS"\nif [ "$3" = describe ]; then echo "${tags}"; fi`,
         });
-        return { stdout, calls: readFileSync(join(dir, "calls"), "utf8") };
+        const calls = join(s.dir, "calls");
+        const protect = plan.commands().find((c) => c.name.endsWith("/protect"))!;
+        const stdout = s.run(protect.inputs.delete, { CALLS: calls, ...protect.inputs.environment });
+        return { stdout, calls: readFileSync(calls, "utf8") };
     }
 
     it("stays on while another incident's tag is on the VM", () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from "child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import { createHash } from "crypto";
-import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { parseArtifacts } from "../../components/evidence";
 import { HOST_COMMANDS, HOST_COMMANDS_JSON, POD_CAPTURE, VOLATILE_CAPTURE } from "../../components/evidenceScripts";
 import { PRELUDE } from "../../components/shell";
 import { run } from "../harness";
+import { standIns, type StandIns } from "../standIns";
 
 describe("evidence bucket", () => {
     it("is created private, versioned, with a 90-day retention policy, and kept on destroy", async () => {
@@ -113,37 +113,25 @@ describe("chain of custody", () => {
 });
 
 /** Stand-ins: kubectl prints "evidence" for anything asked; gcloud copies uploads aside. */
-function standIns(): { bin: string; uploads: string; dir: string } {
-    const dir = mkdtempSync(join(tmpdir(), "quarantine-capture-"));
-    const bin = join(dir, "bin");
-    const uploads = join(dir, "uploads");
-    execFileSync("mkdir", ["-p", bin, uploads]);
-    writeFileSync(
-        join(bin, "kubectl"),
-        `#!/bin/bash\nprintf '%s\\n' "$*" >> "$CALLS"\nif [[ "$*" == *go-template* ]]; then echo app; echo; exit 0; fi\nif [[ "$*" == *" run "* || "$*" == *" wait "* || "$*" == *" delete "* ]]; then exit 0; fi\necho "SECRET-EVIDENCE $*"\n`,
-    );
-    writeFileSync(
-        join(bin, "gcloud"),
-        `#!/bin/bash\nif [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\nif [ "$1 $2 $3" = "storage cp --no-clobber" ]; then cp "$4" "$UPLOADS/$(echo "$5" | tr / _)"; exit 0; fi\nexit 9\n`,
-    );
-    chmodSync(join(bin, "kubectl"), 0o755);
-    chmodSync(join(bin, "gcloud"), 0o755);
-    return { bin, uploads, dir };
+function captureStandIns(): { s: StandIns; uploads: string } {
+    const s = standIns("capture", {
+        kubectl: `printf '%s\\n' "$*" >> "$CALLS"\nif [[ "$*" == *go-template* ]]; then echo app; echo; exit 0; fi\nif [[ "$*" == *" run "* || "$*" == *" wait "* || "$*" == *" delete "* ]]; then exit 0; fi\necho "SECRET-EVIDENCE $*"`,
+        gcloud: `if [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\nif [ "$1 $2 $3" = "storage cp --no-clobber" ]; then cp "$4" "$UPLOADS/$(echo "$5" | tr / _)"; exit 0; fi\nexit 9`,
+    });
+    const uploads = join(s.dir, "uploads");
+    execFileSync("mkdir", ["-p", uploads]);
+    return { s, uploads };
 }
 
-function runScript(script: string, s: { bin: string; uploads: string; dir: string }, env: Record<string, string>): string {
-    return execFileSync("/bin/bash", ["-c", `${PRELUDE}${script}`], {
-        env: { PATH: `${s.bin}:/usr/bin:/bin`, UPLOADS: s.uploads, CALLS: join(s.dir, "calls"), CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...env },
-        encoding: "utf8",
-        timeout: 20_000,
-    });
+function runScript(script: string, c: { s: StandIns; uploads: string }, env: Record<string, string>): string {
+    return c.s.run(`${PRELUDE}${script}`, { UPLOADS: c.uploads, CALLS: join(c.s.dir, "calls"), CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...env });
 }
 
 const POD_ENV = { NAMESPACE: "default", POD: "web", PREFIX: "incident-42/pods/default/web" };
 
 describe("a capture script, run for real with stand-in kubectl and gcloud", () => {
     it("uploads each artifact without clobbering and prints only its name and sha256, never its content", () => {
-        const s = standIns();
+        const s = captureStandIns();
         const uploads = s.uploads;
         const stdout = runScript(POD_CAPTURE, s, POD_ENV);
         expect(stdout).not.toContain("SECRET-EVIDENCE");
@@ -162,7 +150,7 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
     });
 
     it("adds a second run's artifacts beside the first's instead of overwriting them", () => {
-        const s = standIns();
+        const s = captureStandIns();
         const first = parseArtifacts(runScript(POD_CAPTURE, s, POD_ENV)).map((a) => a.object);
         const second = parseArtifacts(runScript(POD_CAPTURE, s, POD_ENV)).map((a) => a.object);
         expect(second.filter((o) => first.includes(o))).toEqual([]);
@@ -170,7 +158,7 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
     });
 
     it("builds the node capture pod as valid JSON, pinned to the node and skipped by the drain", () => {
-        const s = standIns();
+        const s = captureStandIns();
         runScript(VOLATILE_CAPTURE, s, {
             NODE: "gke-n1",
             IMAGE: "busybox:1.36",
@@ -179,7 +167,7 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
             HOST_COMMANDS_JSON,
             PREFIX: "incident-42/nodes/gke-n1",
         });
-        const run = readFileSync(join(s.dir, "calls"), "utf8").split("\n").find((l) => l.includes(" run "))!;
+        const run = readFileSync(join(s.s.dir, "calls"), "utf8").split("\n").find((l) => l.includes(" run "))!;
         const overrides = run.slice(run.indexOf("--overrides=") + "--overrides=".length);
         const pod = JSON.parse(overrides.slice(0, overrides.lastIndexOf(" -- ")));
         expect(pod.spec.nodeName).toBe("gke-n1");
@@ -189,7 +177,7 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
     });
 
     it("refuses a node name that could break out of the capture pod's JSON", () => {
-        const s = standIns();
+        const s = captureStandIns();
         expect(() =>
             runScript(VOLATILE_CAPTURE, s, { NODE: 'n","hostPath":"/', IMAGE: "busybox:1.36", INCIDENT: "42", CAPTURE_NAMESPACE: "kube-system", HOST_COMMANDS_JSON, PREFIX: "x" }),
         ).toThrow(/unexpected node name/);
