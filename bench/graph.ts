@@ -1,6 +1,6 @@
-import { isCapture, scriptHeader } from "../components/scriptHeader";
-import { destructiveAction } from "../policies/lib/evidence";
-import { waitsFor as walkDependencies, type Recorded } from "../stacks/plan/engine";
+export { depsOf, depths, indexOf as byUrn, longestChain, waitsFor } from "../core/graph";
+import { scriptHeader, stepKind } from "../core/stepHeader";
+import type { Recorded } from "../stacks/plan/engine";
 
 /**
  * Pure critical-path code over a recorded run: which steps are the milestones of a containment,
@@ -17,15 +17,6 @@ export function stepsOf(resources: readonly Recorded[]): Step[] {
     return resources.filter((r) => r.custom && !r.read);
 }
 
-export function byUrn(steps: readonly Step[]): Map<string, Step> {
-    return new Map(steps.map((s) => [s.urn, s]));
-}
-
-/** Dependencies of `s` that are steps of this update (reads and components drop out). */
-export function depsOf(s: Step, index: ReadonlyMap<string, Step>): Step[] {
-    return s.dependencies.map((u) => index.get(u)).filter((d): d is Step => d !== undefined);
-}
-
 /** The create script of a `command:local:Command`, or undefined for any other step. */
 export function createScript(s: Step): string | undefined {
     return s.type === "command:local:Command" && typeof s.inputs.create === "string" ? s.inputs.create : undefined;
@@ -33,23 +24,17 @@ export function createScript(s: Step): string | undefined {
 
 /** The `# step:` header every command script carries (components/shell.ts), else type and name. */
 export function title(s: Step): string {
-    const script = createScript(s);
-    return scriptHeader(script).step ?? `${s.type.split(":").pop()} ${s.name.split("/").pop()}`;
+    return scriptHeader(createScript(s)).step ?? `${s.type.split(":").pop()} ${s.name.split("/").pop()}`;
 }
 
-const KUBECTL = String.raw`(?:^|[\s;&|(!])(?:kubectl|k)\s`;
-
-/**
- * The destructive command a step runs, if any (`kubectl delete`, `kubectl scale --replicas=0`,
- * `gcloud compute instances delete`, …): the policy pack's own reading of a command, so the bench
- * and the `destructive-after-evidence` policy agree on what destroys something.
- */
-export function destructiveCommand(s: Step): string | undefined {
-    return destructiveAction({ type: s.type, props: { create: createScript(s) } });
+/** The file in components/scripts/ a command was built from (its `# script:` header), if any. */
+export function scriptOf(s: Step): string | undefined {
+    return scriptHeader(createScript(s)).script;
 }
 
+/** A step that deletes or stops something: declared `# kind: destructive`. */
 export function isDestructive(s: Step): boolean {
-    return destructiveCommand(s) !== undefined;
+    return stepKind(createScript(s)) === "destructive";
 }
 
 export function isSnapshot(s: Step): boolean {
@@ -58,19 +43,19 @@ export function isSnapshot(s: Step): boolean {
 
 /**
  * Evidence: disk snapshots, anything kept through destroy (`retainOnDelete`), the evidence bucket
- * and its objects (Cloud Storage), and capture commands (`# step: Capture evidence …`).
+ * and its objects (Cloud Storage), and commands declared `# kind: capture`.
  */
 export function isEvidence(s: Step): boolean {
     if (isSnapshot(s) || s.retainOnDelete || s.type.startsWith("gcp:storage/")) return true;
-    return isCapture(createScript(s));
+    return stepKind(createScript(s)) === "capture";
 }
 
 export const isPodPatch = (s: Step) => s.type === "kubernetes:core/v1:PodPatch";
 export const isNetworkPolicy = (s: Step) => s.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 export const isDenyRule = (s: Step) => s.type === "gcp:compute/firewall:Firewall" && Array.isArray(s.inputs.denies);
-export const isTag = (s: Step) => /\bcompute\s+instances\s+add-tags\b/.test(createScript(s) ?? "");
-export const isRemoveExternalIp = (s: Step) => /\bcompute\s+instances\s+delete-access-config\b/.test(createScript(s) ?? "");
-export const isDrain = (s: Step) => new RegExp(`${KUBECTL}(?:.*\\s)?drain\\s`).test(createScript(s) ?? "");
+export const isTag = (s: Step) => scriptOf(s) === "tag";
+export const isRemoveExternalIp = (s: Step) => scriptOf(s) === "remove-external-ip";
+export const isDrain = (s: Step) => scriptOf(s) === "drain";
 
 /**
  * The milestones of a containment, each a set of steps:
@@ -100,24 +85,6 @@ export function milestones(steps: readonly Step[]): Milestones {
     };
 }
 
-/** Length of the longest chain of steps ending with each step, the step included. */
-export function depths(steps: readonly Step[]): Map<string, number> {
-    const index = byUrn(steps);
-    const depth = new Map<string, number>();
-    const visit = (s: Step, path: Set<string>): number => {
-        const known = depth.get(s.urn);
-        if (known !== undefined) return known;
-        if (path.has(s.urn)) throw new Error(`dependency cycle through ${s.name}`);
-        path.add(s.urn);
-        const d = 1 + Math.max(0, ...depsOf(s, index).map((x) => visit(x, path)));
-        path.delete(s.urn);
-        depth.set(s.urn, d);
-        return d;
-    };
-    steps.forEach((s) => visit(s, new Set()));
-    return depth;
-}
-
 /**
  * Operations on the longest chain before a milestone: for a completion milestone (isolation) the
  * chain ends with its last step; for a start milestone (snapshots, first destructive step) it ends
@@ -130,21 +97,3 @@ export function chainLength(set: readonly Step[], depth: ReadonlyMap<string, num
     return kind === "start-last" ? Math.max(...d) - 1 : Math.min(...d) - 1;
 }
 
-/** One longest chain of steps ending at the deepest step of `set`, first step first. */
-export function longestChain(set: readonly Step[], steps: readonly Step[], depth: ReadonlyMap<string, number>): Step[] {
-    if (set.length === 0) return [];
-    const index = byUrn(steps);
-    let s: Step | undefined = [...set].sort((a, b) => depth.get(b.urn)! - depth.get(a.urn)!)[0];
-    const chain: Step[] = [];
-    while (s) {
-        chain.unshift(s);
-        const deps = depsOf(s, index);
-        s = deps.sort((a, b) => depth.get(b.urn)! - depth.get(a.urn)!)[0];
-    }
-    return chain;
-}
-
-/** Every step `s` waits for, directly or through other steps (the recorder's own walk). */
-export function waitsFor(s: Step, index: ReadonlyMap<string, Step>): Set<string> {
-    return walkDependencies(s, index);
-}

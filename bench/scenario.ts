@@ -1,6 +1,7 @@
 import { runIncident, type RunResult } from "../stacks/plan/engine";
 import { configFor, scaledCluster } from "../stacks/plan/sampleCluster";
-import { DESTRUCTIVE_LEVELS, SUPPORTED_LEVELS, type Level, type NodeIsolationMode } from "../stacks/config";
+import { isDestructive, LEVELS, type Level } from "../core/levels";
+import type { NodeIsolationMode } from "../stacks/config";
 
 /** The incident sizes the issue asks for: N compromised pods over ⌈N/4⌉ nodes. */
 export const SIZES = [1, 10, 50, 200] as const;
@@ -18,7 +19,7 @@ export interface Scenario {
  * touching the bench.
  */
 export function benchLevels(): Level[] {
-    const deepest = SUPPORTED_LEVELS[SUPPORTED_LEVELS.length - 1];
+    const deepest = LEVELS[LEVELS.length - 1];
     return deepest && deepest !== "isolate" && deepest !== "observe" ? ["isolate", deepest] : ["isolate"];
 }
 
@@ -33,7 +34,7 @@ export function runScenario(s: Scenario): Promise<RunResult> {
         "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
         "quarantine:nodeIsolation": s.mode,
         "quarantine:level": s.level,
-        ...(DESTRUCTIVE_LEVELS.includes(s.level) ? { "quarantine:confirm": "incident-42" } : {}),
+        ...(isDestructive(s.level) ? { "quarantine:confirm": "incident-42" } : {}),
     });
     return runIncident({ cluster, config, stack: "incident-42" });
 }

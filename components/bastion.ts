@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { bastionName, GCE_LABELS, IncidentNames } from "./naming";
+import { GCE_LABELS } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
+import { bastionName } from "./naming";
 
 export interface BastionArgs {
     readonly names: IncidentNames;

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { IncidentNames, LABELS } from "./naming";
-import { KUBECTL, shellCommand } from "./shell";
+import { LABELS } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
+import { shellCommand } from "./shell";
 
 export interface CordonDrainArgs {
     readonly names: IncidentNames;
@@ -61,13 +62,16 @@ export class CordonDrain extends pulumi.ComponentResource {
                     : "Drain every pod but the quarantined ones",
                 destroy:
                     "one-way: evicted pods were rescheduled elsewhere by their controllers; the node becomes schedulable again when the cordon is removed",
+                kind: "isolation",
+                script: "drain",
                 environment: {
                     CONTEXT: args.kubeContext,
                     NODE: args.node,
                     TIMEOUT: args.drainTimeout,
                     BEST_EFFORT: args.bestEffort ? "true" : "false",
+                    LEFT_NAMESPACES_TEMPLATE,
+                    BLOCKING_BUDGETS_TEMPLATE,
                 },
-                create: DRAIN,
             },
             { parent: this, dependsOn: [this.cordon, ...args.podsLabelled] },
         );
@@ -77,25 +81,8 @@ export class CordonDrain extends pulumi.ComponentResource {
 }
 
 /** Namespaces of the pods a drain leaves behind, DaemonSet pods (which it never evicts) aside. */
-const LEFT_NAMESPACES = `{{range .items}}{{$ds := false}}{{range .metadata.ownerReferences}}{{if eq .kind "DaemonSet"}}{{$ds = true}}{{end}}{{end}}{{if not $ds}}{{.metadata.namespace}}{{"\\n"}}{{end}}{{end}}`;
-const BLOCKING_BUDGETS = `{{range .items}}{{if not .status.disruptionsAllowed}}PodDisruptionBudget {{.metadata.namespace}}/{{.metadata.name}} allows no disruption now: evicting its pods waits for it{{"\\n"}}{{end}}{{end}}`;
-
-const DRAIN = `${KUBECTL}
-status=0
-k drain --pod-selector='!quarantine' --ignore-daemonsets --delete-emptydir-data --timeout="$TIMEOUT" -- "$NODE" >&2 || status=$?
-if [ "$status" -ne 0 ]; then
-  if [ "$BEST_EFFORT" = "true" ]; then
-    echo "drain of $NODE incomplete (exit $status); continuing: the node is cut off and its pods may stay Terminating" >&2
-    exit 0
-  fi
-  echo "drain of $NODE failed (exit $status) within $TIMEOUT; the node is cordoned but not yet cut off" >&2
-  # kubectl only says an eviction "would violate the pod's disruption budget": name the budgets
-  # that allow no disruption in the namespaces of the pods still on the node (best effort).
-  left=$(k get pods --all-namespaces --request-timeout=10s --field-selector "spec.nodeName=$NODE" -l '!quarantine' -o go-template='${LEFT_NAMESPACES}' || true)
-  while IFS= read -r ns; do
-    if [ -n "$ns" ]; then k -n "$ns" get poddisruptionbudgets --request-timeout=10s -o go-template='${BLOCKING_BUDGETS}' >&2 || true; fi
-  done <<< "$(sort -u <<< "$left")"
-  exit "$status"
-fi
-echo "drained $NODE"
-`;
+export const LEFT_NAMESPACES_TEMPLATE =
+    '{{range .items}}{{$ds := false}}{{range .metadata.ownerReferences}}{{if eq .kind "DaemonSet"}}{{$ds = true}}{{end}}{{end}}{{if not $ds}}{{.metadata.namespace}}\n{{end}}{{end}}';
+/** One line per PodDisruptionBudget that allows no disruption now. */
+export const BLOCKING_BUDGETS_TEMPLATE =
+    "{{range .items}}{{if not .status.disruptionsAllowed}}PodDisruptionBudget {{.metadata.namespace}}/{{.metadata.name}} allows no disruption now: evicting its pods waits for it\n{{end}}{{end}}";

@@ -1,20 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-    DELETE_NODE_OBJECT,
-    DELETE_POD,
-    DELETE_VM,
-    DELETE_WORKLOAD,
-    RESTORE_SCALE,
-    RESUME,
-    SCALE_TO_ZERO,
-    SUSPEND,
-} from "./escalationScripts";
-import { IncidentNames } from "./naming";
+import { IncidentNames } from "../core/incidentNames";
 import { shellCommand } from "./shell";
 
-/** The runbook's escalation after isolation, in its order. Each level includes the ones before. */
-export const ESCALATION_LEVELS = ["redeploy", "delete-workload", "delete-node"] as const;
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+import { reaches, type DestructiveLevel } from "../core/levels";
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob";
 
@@ -28,7 +16,7 @@ export interface EscalationArgs {
     readonly names: IncidentNames;
     readonly project: string;
     readonly kubeContext: string;
-    readonly level: EscalationLevel;
+    readonly level: DestructiveLevel;
     readonly pods: readonly { readonly namespace: string; readonly name: string }[];
     /** Workloads owning the pods (bare pods own themselves and are covered by `redeploy`). */
     readonly workloads: readonly Workload[];
@@ -57,8 +45,7 @@ export class Escalation extends pulumi.ComponentResource {
 
     constructor(name: string, args: EscalationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:escalation:Escalation", name, {}, opts);
-        const rank = ESCALATION_LEVELS.indexOf(args.level);
-        const ctx = { CONTEXT: args.kubeContext };
+                const ctx = { CONTEXT: args.kubeContext };
         const after = { parent: this, dependsOn: args.after };
 
         const podSteps = args.pods.map((p) =>
@@ -68,8 +55,9 @@ export class Escalation extends pulumi.ComponentResource {
                     step: "Delete the compromised pod (grace period 10 s); its controller starts a clean replacement",
                     // Pod deletion is irreversible: the pod object and its container are gone.
                     destroy: `${ONE_WAY}the pod stays deleted; a replacement, if any, is its controller's`,
+                    kind: "destructive",
+                    script: "redeploy",
                     environment: { ...ctx, NAMESPACE: p.namespace, POD: p.name },
-                    create: DELETE_POD,
                 },
                 after,
             ),
@@ -78,10 +66,10 @@ export class Escalation extends pulumi.ComponentResource {
         this.steps.push(...podSteps);
 
         const workloadSteps =
-            rank >= 1 ? args.workloads.map((w) => this.workload(name, w, args.workloadAction ?? "scale-to-zero", ctx, [...args.after, ...podSteps])) : [];
+            reaches(args.level, "delete-workload") ? args.workloads.map((w) => this.workload(name, w, args.workloadAction ?? "scale-to-zero", ctx, [...args.after, ...podSteps])) : [];
         this.steps.push(...workloadSteps);
 
-        if (rank >= 2) {
+        if (reaches(args.level, "delete-node")) {
             for (const n of args.nodes) {
                 const vm = shellCommand(
                     `${name}/delete-vm/${n.name}`,
@@ -89,8 +77,9 @@ export class Escalation extends pulumi.ComponentResource {
                         step: "Delete the host VM (its deletion protection is lifted first); its boot disk goes with it",
                         // VM deletion is irreversible; the disks' snapshots are what remains.
                         destroy: `${ONE_WAY}the VM stays deleted; its snapshots are the evidence of its disks`,
+                        kind: "destructive",
+                        script: "delete-vm",
                         environment: { PROJECT: n.project, ZONE: n.zone, INSTANCE: n.instance },
-                        create: DELETE_VM,
                     },
                     { parent: this, dependsOn: [...args.after, ...(args.nodeAfter ?? []), ...podSteps, ...workloadSteps] },
                 );
@@ -99,8 +88,9 @@ export class Escalation extends pulumi.ComponentResource {
                     {
                         step: "Delete the Node object of the deleted VM",
                         destroy: `${ONE_WAY}the Node object stays deleted (a deleted VM does not come back)`,
+                        kind: "destructive",
+                        script: "delete-node-object",
                         environment: { ...ctx, NODE: n.name },
-                        create: DELETE_NODE_OBJECT,
                     },
                     { parent: this, dependsOn: [vm] },
                 );
@@ -130,8 +120,9 @@ export class Escalation extends pulumi.ComponentResource {
                     step: "Delete the workload that owns the compromised pod",
                     // Workload deletion is irreversible: its spec is kept only in the evidence.
                     destroy: `${ONE_WAY}the workload stays deleted; its spec is in the evidence bucket (pod object)`,
+                    kind: "destructive",
+                    script: "delete-workload",
                     environment,
-                    create: DELETE_WORKLOAD,
                 },
                 { parent: this, dependsOn },
             );
@@ -143,18 +134,23 @@ export class Escalation extends pulumi.ComponentResource {
                 ? {
                       step: "Suspend the job that owns the compromised pod",
                       destroy: "reversed: the job's recorded suspend state is restored",
-                      environment,
-                      create: SUSPEND,
-                      delete: RESUME,
+                      kind: "destructive",
+                      script: "suspend",
+                      environment: { ...environment, SUSPEND_BEFORE_TEMPLATE: annotationTemplate("quarantine/suspend-before") },
                   }
                 : {
                       step: "Scale the workload that owns the compromised pod to zero",
                       destroy: "reversed: the recorded replica count is restored",
-                      environment,
-                      create: SCALE_TO_ZERO,
-                      delete: RESTORE_SCALE,
+                      kind: "destructive",
+                      script: "scale-to-zero",
+                      environment: { ...environment, REPLICAS_BEFORE_TEMPLATE: annotationTemplate("quarantine/replicas-before") },
                   },
             { parent: this, dependsOn },
         );
     }
+}
+
+/** The value of one annotation, or nothing. */
+function annotationTemplate(key: string): string {
+    return `{{with .metadata.annotations}}{{with index . "${key}"}}{{.}}{{end}}{{end}}`;
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { GCE_LABELS, IncidentNames } from "./naming";
+import { GCE_LABELS } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
 
 export interface EvidenceBucketArgs {
     readonly names: IncidentNames;

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { GCE_LABELS, IncidentNames, snapshotName } from "./naming";
+import { GCE_LABELS } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
+import { snapshotName } from "./naming";
 
 export interface SnapshotDisk {
     /** Disk name (last segment of its source), used for the snapshot's name. */

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import type { IncidentNames } from "../core/incidentNames";
 
 /** GCE resource names (instances, disks, snapshots, firewall rules, network tags): RFC 1035, ≤ 63. */
 export const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -6,35 +7,7 @@ export const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const K8S_DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Kubernetes pod and node names: RFC 1123 subdomain, ≤ 253. */
 export const K8S_DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/**
- * Incident ids end up inside GCE names, network tags, GCE labels and Kubernetes label values;
- * 20 characters leave room for the longest derived name within GCE's 63. An id may not end in
- * `-bastion`: incident `42-bastion`'s isolation tag would be incident 42's bastion tag.
- */
-export const INCIDENT_ID = /^(?!.*-bastion$)[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
-
 export const GCE_NAME_MAX = 63;
-
-/** Label keys and values the quarantine writes; constants so tests and policies agree with components. */
-export const LABELS = {
-    /** The runbook's own label: `kubectl drain --pod-selector='!quarantine'` keys off it. */
-    quarantine: "quarantine",
-    /** Selects the pods of one incident; the NetworkPolicy selects on this, never on `quarantine`. */
-    incident: "quarantine/incident",
-    /** Marks a node as under investigation (seed 001). Same value for every incident so two co-own it. */
-    investigation: "quarantine/investigation",
-} as const;
-
-/** GCE label keys on what the quarantine creates; the policy pack checks the same keys. */
-export const GCE_LABELS = {
-    /** The incident a resource belongs to. */
-    incident: "quarantine-incident",
-    /** Marks evidence (`disk`, `bucket`): kept on destroy, waited for by every destructive step. */
-    evidence: "quarantine-evidence",
-} as const;
-
-/** Google's range for IAP TCP forwarding: the only way in to the bastion. */
-export const IAP_RANGE = "35.235.240.0/20";
 
 /** Annotation that keeps the labels the quarantine removed, so destroy can put them back. */
 export const DETACHED_LABELS_ANNOTATION = "quarantine/detached-labels";
@@ -66,32 +39,6 @@ export function fitGceName(prefix: string, variable: string, suffix = ""): strin
     }
     const cut = variable.slice(0, room).replace(/-+$/, "");
     return `${prefix}-${cut}-${hash}${tail}`;
-}
-
-/** Every name an incident uses, derived from its id so two incidents in one VPC never collide. */
-export interface IncidentNames {
-    readonly id: string;
-    /** Network tag that the quarantine firewall rules target. */
-    readonly isolationTag: string;
-    /** Network tag of the bastion: the only source allowed to reach the quarantined VM. */
-    readonly bastionTag: string;
-    /** Field manager for server-side apply patches; per incident so two incidents co-own a node. */
-    readonly fieldManager: string;
-    /** Name of the deny-all NetworkPolicy in each affected namespace. */
-    readonly networkPolicy: string;
-}
-
-export function incidentNames(id: string): IncidentNames {
-    if (!INCIDENT_ID.test(id)) {
-        throw new Error(`incident id "${id}" must match ${INCIDENT_ID} (e.g. 42 or 2026-11-25a)`);
-    }
-    return {
-        id,
-        isolationTag: `quarantine-${id}`,
-        bastionTag: `quarantine-${id}-bastion`,
-        fieldManager: `quarantine-${id}`,
-        networkPolicy: `quarantine-${id}-deny-all`,
-    };
 }
 
 /** Per-network firewall rule name, e.g. `quarantine-42-egress-deny-1a2b3c`. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IncidentNames } from "./naming";
-import { GCLOUD_GONE_OK, shellCommand } from "./shell";
+import { IncidentNames } from "../core/incidentNames";
+import { shellCommand } from "./shell";
 
 export interface NodeIsolationArgs {
     readonly names: IncidentNames;
@@ -54,7 +54,8 @@ export class NodeIsolation extends pulumi.ComponentResource {
                             MIG_SCOPE: args.mig.scope,
                             MIG_LOCATION: args.mig.location,
                         },
-                        create: ABANDON,
+                        kind: "isolation",
+                        script: "abandon",
                     },
                     { parent: this },
                 ),
@@ -67,10 +68,9 @@ export class NodeIsolation extends pulumi.ComponentResource {
             {
                 step: "Turn on the VM's deletion protection",
                 destroy: "reversed: deletion protection goes back to what it was before the incident",
+                kind: "isolation",
+                script: "protect",
                 environment: { ...vm, WAS_PROTECTED: String(args.deletionProtection), TAG: args.names.isolationTag },
-                // gone_ok: re-run after delete-node deleted the VM, there is nothing left to protect.
-                create: `${GCLOUD_GONE_OK}gone_ok gcloud compute instances update --deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"\necho "deletion protection on"`,
-                delete: UNPROTECT,
             },
             { parent: this },
         );
@@ -81,9 +81,9 @@ export class NodeIsolation extends pulumi.ComponentResource {
             {
                 step: "Add the incident's isolation tag so the quarantine firewall rules apply",
                 destroy: "reversed: the tag is removed",
+                kind: "isolation",
+                script: "tag",
                 environment: { ...vm, TAG: args.names.isolationTag },
-                create: `gcloud compute instances add-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2\necho "tagged"`,
-                delete: `${GCLOUD_GONE_OK}gone_ok gcloud compute instances remove-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"\necho "untagged"`,
             },
             cutOff,
         );
@@ -97,9 +97,9 @@ export class NodeIsolation extends pulumi.ComponentResource {
                         step: "Remove the VM's external IP, breaking established outside connections",
                         destroy:
                             "reversed where GCE allows: a static address comes back; an ephemeral one is gone for good and the VM gets a new one",
+                        kind: "isolation",
+                        script: "remove-external-ip",
                         environment: { ...vm, EXTERNAL_IP: args.externalIp },
-                        create: REMOVE_IP,
-                        delete: RESTORE_IP,
                     },
                     cutOff,
                 ),
@@ -109,63 +109,3 @@ export class NodeIsolation extends pulumi.ComponentResource {
         this.registerOutputs({});
     }
 }
-
-const ABANDON = `
-scope="--$MIG_SCOPE"
-members=$(gcloud compute instance-groups managed list-instances "$MIG" "$scope" "$MIG_LOCATION" --project "$PROJECT" --format='value(instance.basename())')
-if printf '%s\\n' "$members" | grep -qxF -- "$INSTANCE"; then
-  gcloud compute instance-groups managed abandon-instances "$MIG" --instances="$INSTANCE" "$scope" "$MIG_LOCATION" --project "$PROJECT" >&2
-  echo "abandoned"
-else
-  echo "not in the group (already abandoned)"
-fi
-`;
-
-const UNPROTECT = `${GCLOUD_GONE_OK}
-if [ "$WAS_PROTECTED" = "true" ]; then
-  echo "deletion protection was on before the incident; left on"
-  exit 0
-fi
-# Another incident quarantining the same VM still needs it protected: its tag says so.
-if ! tags=$(gcloud compute instances describe --zone "$ZONE" --project "$PROJECT" --format='value(tags.items)' -- "$INSTANCE" 2>&1); then
-  if grep -q "was not found" <<<"$tags"; then echo "VM gone; nothing to unprotect"; exit 0; fi
-  printf '%s\\n' "$tags" >&2
-  exit 1
-fi
-others=$(tr ';,' '\\n\\n' <<< "$tags" | grep -E '^quarantine-' | grep -v -E -- '-bastion$' | grep -vxF -- "$TAG" || true)
-if [ -n "$others" ]; then
-  echo "another incident still quarantines this VM ($others); deletion protection left on"
-  exit 0
-fi
-gone_ok gcloud compute instances update --no-deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"
-echo "deletion protection off"
-`;
-
-const ACCESS_CONFIG = `gcloud compute instances describe --zone "$ZONE" --project "$PROJECT" --format='value(networkInterfaces[0].accessConfigs[0].name)' -- "$INSTANCE"`;
-
-const REMOVE_IP = `
-name=$(${ACCESS_CONFIG})
-if [ -z "$name" ]; then
-  echo "no external IP"
-  exit 0
-fi
-gcloud compute instances delete-access-config --access-config-name "$name" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2
-echo "external IP removed"
-`;
-
-const RESTORE_IP = `${GCLOUD_GONE_OK}
-if ! current=$(${ACCESS_CONFIG} 2>&1); then
-  if grep -q "was not found" <<<"$current"; then echo "VM gone; nothing to restore"; exit 0; fi
-  printf '%s\\n' "$current" >&2
-  exit 1
-fi
-if [ -n "$current" ]; then
-  echo "external IP already present"
-  exit 0
-fi
-if ! gcloud compute instances add-access-config --access-config-name external-nat --address "$EXTERNAL_IP" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2; then
-  echo "could not reclaim $EXTERNAL_IP (ephemeral addresses are released when removed); assigning a new ephemeral one" >&2
-  gcloud compute instances add-access-config --access-config-name external-nat --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2
-fi
-echo "external IP restored"
-`;

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION, IncidentNames, LABELS } from "./naming";
-import { KUBECTL, shellCommand } from "./shell";
+import { LABELS } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
+import { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming";
+import { shellCommand } from "./shell";
 
 export interface PodIsolationArgs {
     readonly names: IncidentNames;
@@ -89,9 +91,17 @@ export class PodIsolation extends pulumi.ComponentResource {
                           {
                               step: "Detach the pod from its other labels (kept in an annotation)",
                               destroy: "reversed: the recorded labels are put back and the annotation removed",
-                              environment: { ...env, POD: pod, ANNOTATION: DETACHED_LABELS_ANNOTATION, OWNER_ANNOTATION: DETACHED_OWNER_ANNOTATION },
-                              create: DETACH,
-                              delete: REATTACH,
+                              kind: "isolation",
+                              script: "detach",
+                              environment: {
+                                  ...env,
+                                  POD: pod,
+                                  ANNOTATION: DETACHED_LABELS_ANNOTATION,
+                                  OWNER_ANNOTATION: DETACHED_OWNER_ANNOTATION,
+                                  LABELS_TEMPLATE,
+                                  RECORDED_TEMPLATE,
+                                  OWNER_TEMPLATE,
+                              },
                           },
                           { parent: this, dependsOn: [this.patches[i]] },
                       ),
@@ -102,8 +112,9 @@ export class PodIsolation extends pulumi.ComponentResource {
             {
                 step: "Check that no other NetworkPolicy can still select the pods and allow them traffic",
                 destroy: "nothing to undo: a read-only check",
-                environment: env,
-                create: POLICY_CHECK,
+                kind: "check",
+                script: "policy-check",
+                environment: { ...env, STILL_SELECTING_TEMPLATE: STILL_SELECTING },
             },
             { parent: this, dependsOn: [this.networkPolicy, ...detaches] },
         );
@@ -113,61 +124,12 @@ export class PodIsolation extends pulumi.ComponentResource {
     }
 }
 
-const LABEL_LINES = `{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\\n"}}{{end}}`;
-const RECORDED = `{{with .metadata.annotations}}{{with index . "${DETACHED_LABELS_ANNOTATION}"}}{{.}}{{end}}{{end}}`;
-
-const DETACH = `${KUBECTL}
-found=$(k -n "$NAMESPACE" get pod --ignore-not-found -o name -- "$POD")
-if [ -z "$found" ]; then
-  echo "pod gone (deleted by an escalation step); nothing to detach"
-  exit 0
-fi
-recorded=$(k -n "$NAMESPACE" get pod -o go-template='${RECORDED}' -- "$POD")
-# Two steps: a failed get must fail the script, not read as "no other labels" (\`|| true\` is for grep).
-labels=$(k -n "$NAMESPACE" get pod -o go-template='${LABEL_LINES}' -- "$POD")
-others=$(grep -v -E '^quarantine(/incident)?=' <<< "$labels" || true)
-# Record once: a re-run finds the labels gone and must not overwrite the record with nothing.
-# The controller is recorded too: once the labels go, a ReplicaSet releases the pod and its owner
-# reference with it, and the delete-workload level still needs to know whose pod it was.
-if [ -z "$recorded" ] && [ -n "$others" ]; then
-  owner=$(k -n "$NAMESPACE" get pod -o go-template='{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}' -- "$POD")
-  k -n "$NAMESPACE" annotate pod -- "$POD" "$ANNOTATION=$others" "$OWNER_ANNOTATION=$owner" >&2
-fi
-remove=()
-while IFS='=' read -r key _; do
-  if [ -n "$key" ]; then remove+=("$key-"); fi
-done <<< "$others"
-if [ \${#remove[@]} -gt 0 ]; then
-  k -n "$NAMESPACE" label pod -- "$POD" "\${remove[@]}" >/dev/null
-fi
-echo "detached \${#remove[@]} labels"
-`;
-
-const REATTACH = `${KUBECTL}
-# Assigned first: a failed get inside \`[ -z "$(...)" ]\` would read as "gone" and skip the restore.
-found=$(k -n "$NAMESPACE" get pod --ignore-not-found -o name -- "$POD")
-if [ -z "$found" ]; then
-  echo "pod already gone; no labels to restore"
-  exit 0
-fi
-recorded=$(k -n "$NAMESPACE" get pod -o go-template='${RECORDED}' -- "$POD")
-# The annotation is writable by whoever can edit the pod: restore only well-formed label pairs.
-valid='^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$'
-restore=()
-while IFS= read -r pair; do
-  if [[ "$pair" =~ $valid ]]; then
-    restore+=("$pair")
-  elif [ -n "$pair" ]; then
-    echo "skipped a recorded line that is not a label: $pair" >&2
-  fi
-done <<< "$recorded"
-if [ \${#restore[@]} -gt 0 ]; then
-  # After \`--\`: the recorded pairs are annotation text the pod's owner could write, never flags.
-  k -n "$NAMESPACE" label pod --overwrite -- "$POD" "\${restore[@]}" >/dev/null
-  k -n "$NAMESPACE" annotate pod -- "$POD" "$ANNOTATION-" "$OWNER_ANNOTATION-" >/dev/null
-fi
-echo "restored \${#restore[@]} labels"
-`;
+/** One `key=value` line per label of the pod. */
+export const LABELS_TEMPLATE = "{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}\n{{end}}";
+/** The labels the detach step recorded, if any. */
+export const RECORDED_TEMPLATE = `{{with .metadata.annotations}}{{with index . "${DETACHED_LABELS_ANNOTATION}"}}{{.}}{{end}}{{end}}`;
+/** The pod's controller as `Kind/name`, or nothing for a bare pod. */
+export const OWNER_TEMPLATE = "{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}";
 
 /**
  * Policies that can still select a detached pod: an empty podSelector (every pod), or one that
@@ -177,15 +139,3 @@ export const STILL_SELECTING =
     '{{range .items}}{{$open := false}}{{if not .spec.podSelector.matchLabels}}{{if not .spec.podSelector.matchExpressions}}{{$open = true}}{{end}}{{end}}' +
     '{{range .spec.podSelector.matchExpressions}}{{if or (eq .operator "DoesNotExist") (eq .operator "NotIn")}}{{$open = true}}{{end}}{{end}}' +
     "{{if and $open (or .spec.ingress .spec.egress)}}{{.metadata.name}} {{end}}{{end}}";
-
-const POLICY_CHECK = `${KUBECTL}
-open=$(k -n "$NAMESPACE" get networkpolicy -o go-template='${STILL_SELECTING}')
-if [ -n "$open" ]; then
-  echo "NetworkPolicy in namespace $NAMESPACE that can select the quarantined pods allows traffic: $open" >&2
-  echo "(an empty podSelector selects every pod; DoesNotExist and NotIn select a pod without labels)" >&2
-  echo "NetworkPolicies are additive, so the quarantine's deny-all does not hold against it." >&2
-  echo "Narrow its podSelector or delete it, then run pulumi up again." >&2
-  exit 1
-fi
-echo "no allowing NetworkPolicy in $NAMESPACE can select the quarantined pods"
-`;

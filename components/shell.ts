@@ -1,51 +1,97 @@
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { header } from "./scriptHeader";
+import { header, type StepHeader, type StepKind } from "../core/stepHeader";
 
 /**
  * Every quarantine action that no provider resource expresses runs as a `command.local.Command`
  * built here, so the safety rules hold in one place:
- * - script text is constant: names reach it only through `environment` and are quoted (`"$NODE"`);
+ * - script text is constant: the bodies are files in `components/scripts/`, and names reach them
+ *   only through `environment`, quoted (`"$NODE"`);
  * - `set -euo pipefail`, run by bash explicitly (not whatever `sh` is);
  * - gcloud never prompts, kubectl never falls back to the shell's current context;
  * - the previous stdout is not handed back (`addPreviousOutputInEnv: false`): stdout lands in
  *   state, so scripts print only names, never evidence or secrets.
  *
- * Each script starts with `# step:` and `# destroy:` lines. They travel with the command into
- * state and are what the offline plan prints, so the description can't drift from the script.
+ * Each script starts with the header of `core/stepHeader.ts` (`# step:`, `# destroy:`, `# kind:`,
+ * `# script:`). It travels with the command into state and is what the offline plan prints, so
+ * the description can't drift from the script.
  */
 export interface ShellStep {
     /** One line: what this step does, in the runbook's words. */
     readonly step: string;
     /** What `pulumi destroy` does about it: how it is reversed, or why it can't be. */
     readonly destroy: string;
-    /** Body of the create script (after the common prelude). */
-    readonly create: string;
-    /** Body of the delete script; omit only for steps that are one-way (say so in `destroy`). */
-    readonly delete?: string;
+    /** What the step is; the plan, the bench, the pack and the fakes read this, never the bash. */
+    readonly kind: StepKind;
+    /**
+     * Stem of its files in `components/scripts/`: `<script>.create.sh`, and `<script>.delete.sh`
+     * when destroy can undo it (without one, destroy only says the step is one-way).
+     */
+    readonly script: string;
     /** Every dynamic value the scripts use. */
     readonly environment: Record<string, pulumi.Input<string>>;
 }
 
-export const PRELUDE = "set -euo pipefail\nexport CLOUDSDK_CORE_DISABLE_PROMPTS=1\n";
+export const SCRIPTS_DIR = join(__dirname, "scripts");
 
-export function script(step: ShellStep, body: string): string {
-    return `${header(step.step, step.destroy)}${PRELUDE}${body.trim()}\n`;
+const SHEBANG = "#!/usr/bin/env bash\n";
+const SET = "set -euo pipefail\n";
+/** `. "$QUARANTINE_LIB/kubectl.sh"`, with the shellcheck directive above it. */
+const SOURCE_LINE = /^(?:# shellcheck source=lib\/[a-z-]+\.sh\n)?\. "\$QUARANTINE_LIB\/([a-z-]+)\.sh"\n/gm;
+
+const cache = new Map<string, string>();
+function read(relative: string): string {
+    let text = cache.get(relative);
+    if (text === undefined) {
+        text = readFileSync(join(SCRIPTS_DIR, relative), "utf8");
+        if (!text.startsWith(SHEBANG)) throw new Error(`components/scripts/${relative} must start with ${SHEBANG.trim()}`);
+        cache.set(relative, text);
+    }
+    return text;
 }
 
-/** A one-way step's delete still runs, to say in the destroy log what stays as it is. */
-const ONE_WAY_DELETE = 'echo "one-way step, nothing to undo: $QUARANTINE_STEP" >&2\n';
+/** A lib file's code, without its shebang and comment lines (those stay in the file, not in state). */
+function lib(name: string): string {
+    return read(`lib/${name}.sh`)
+        .slice(SHEBANG.length)
+        .split("\n")
+        .filter((l) => !/^\s*#/.test(l))
+        .join("\n")
+        .replace(/^\n+/, "");
+}
 
-export function shellCommand(
-    name: string,
-    step: ShellStep,
-    opts: pulumi.CustomResourceOptions,
-): command.local.Command {
+/** The line with which a body includes `lib/<name>.sh`. */
+export function uses(name: string): string {
+    return `. "$QUARANTINE_LIB/${name}.sh"\n`;
+}
+
+/** A script as it runs and as it is stored: header, prelude, then the body with its libs inlined. */
+export function scriptFrom(h: StepHeader, body: string): string {
+    const inlined = body.replace(SOURCE_LINE, (_, name: string) => lib(name));
+    return `${header(h)}${lib("prelude")}${inlined.trim()}\n`;
+}
+
+/** The script built from one file of `components/scripts/`, e.g. `drain.create.sh`. */
+export function assemble(h: StepHeader, file: string): string {
+    const body = read(file).slice(SHEBANG.length);
+    if (!body.startsWith(SET)) throw new Error(`components/scripts/${file}: the line after the shebang must be ${SET.trim()}`);
+    return scriptFrom(h, body.slice(SET.length));
+}
+
+/** Whether destroy can undo the step: it has a delete script. */
+export function hasUndo(script: string): boolean {
+    return existsSync(join(SCRIPTS_DIR, `${script}.delete.sh`));
+}
+
+export function shellCommand(name: string, step: ShellStep, opts: pulumi.CustomResourceOptions): command.local.Command {
+    const h = { step: step.step, destroy: step.destroy, kind: step.kind, script: step.script };
     return new command.local.Command(
         name,
         {
-            create: script(step, step.create),
-            delete: script(step, step.delete ?? ONE_WAY_DELETE),
+            create: assemble(h, `${step.script}.create.sh`),
+            delete: assemble(h, hasUndo(step.script) ? `${step.script}.delete.sh` : "one-way.delete.sh"),
             environment: { ...step.environment, QUARANTINE_STEP: step.step },
             interpreter: ["/bin/bash", "-c"],
             addPreviousOutputInEnv: false,
@@ -53,19 +99,3 @@ export function shellCommand(
         opts,
     );
 }
-
-/** `kubectl` pinned to the configured context; used as `k get pod "$POD"` inside scripts. */
-export const KUBECTL = 'k() { kubectl --context "$CONTEXT" "$@"; }\n';
-
-/**
- * For deletes: a gcloud 404 means the thing is already gone, which is what the delete wanted.
- * gcloud's own output goes to stderr, never to stdout (stdout is stored in state).
- */
-export const GCLOUD_GONE_OK = `gone_ok() {
-  local out
-  if out=$("$@" 2>&1); then printf '%s\\n' "$out" >&2; return 0; fi
-  if grep -q "was not found" <<<"$out"; then echo "already gone" >&2; return 0; fi
-  printf '%s\\n' "$out" >&2
-  return 1
-}
-`;

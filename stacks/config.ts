@@ -1,6 +1,6 @@
-import { INCIDENT_ID } from "../components/naming";
+import { INCIDENT_ID } from "../core/incidentNames";
+import { isDestructive } from "../core/levels";
 import {
-    DESTRUCTIVE_LEVELS,
     schema,
     type Level,
     type NodeIsolationMode,
@@ -8,7 +8,7 @@ import {
     type WorkloadAction,
 } from "./configSchema";
 
-export { DESTRUCTIVE_LEVELS, LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
+export { LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
 export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configSchema";
 
 /**
@@ -17,8 +17,6 @@ export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configS
  * mid-incident who needs to know exactly which `pulumi config set` to run.
  */
 
-/** Every level is implemented; tests and policies iterate over this list. */
-export { LEVELS as SUPPORTED_LEVELS } from "./configSchema";
 
 export interface QuarantineConfig {
     readonly incidentId: string;
@@ -172,7 +170,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         }
     }
 
-    if (parsed.success && incidentId && DESTRUCTIVE_LEVELS.includes(parsed.data.level)) {
+    if (parsed.success && incidentId && isDestructive(parsed.data.level)) {
         problems.push(...acknowledgement(parsed.data.level, parsed.data.confirm, incidentId));
     }
 

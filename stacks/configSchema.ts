@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { ESCALATION_LEVELS } from "../components/escalation";
-import { GCE_NAME, INCIDENT_ID, K8S_DNS_LABEL, isK8sSubdomain } from "../components/naming";
+import { INCIDENT_ID } from "../core/incidentNames";
+import { GCE_NAME, K8S_DNS_LABEL, isK8sSubdomain } from "../components/naming";
 
 /** The zod schema of every `quarantine:*` key; `config.ts` runs it and words the refusals. */
 
-export const LEVELS = ["observe", "isolate", "redeploy", "delete-workload", "delete-node"] as const;
-export type Level = (typeof LEVELS)[number];
-/** Levels that delete something (the escalation ladder): each needs `quarantine:confirm incident-<id>`. */
-export const DESTRUCTIVE_LEVELS: readonly Level[] = ESCALATION_LEVELS;
+import { LEVELS, type Level } from "../core/levels";
+
+export { LEVELS, type Level };
 
 export const NODE_ISOLATION = ["after-drain", "immediate"] as const;
 export type NodeIsolationMode = (typeof NODE_ISOLATION)[number];

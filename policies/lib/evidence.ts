@@ -1,4 +1,4 @@
-import { GCE_LABELS } from "../../components/naming";
+import { GCE_LABELS } from "../../core/labels";
 import { commands, kubectlAt, kubectlNames, stepOf } from "./script";
 
 /**

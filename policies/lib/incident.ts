@@ -1,4 +1,5 @@
-import { GCE_LABELS, INCIDENT_ID } from "../../components/naming";
+import { GCE_LABELS } from "../../core/labels";
+import { INCIDENT_ID } from "../../core/incidentNames";
 
 /**
  * Which incident a stack quarantines. The policies need the id to tell the incident's own tags,

@@ -1,5 +1,5 @@
 /** Google's range for IAP TCP forwarding: the only source allowed to reach the bastion. */
-export { IAP_RANGE } from "../../components/naming";
+export { IAP_RANGE } from "../../core/labels";
 
 export const FIREWALL_TYPE = "gcp:compute/firewall:Firewall";
 

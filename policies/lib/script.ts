@@ -1,4 +1,4 @@
-import { scriptHeader } from "../../components/scriptHeader";
+import { scriptHeader } from "../../core/stepHeader";
 
 /**
  * Just enough shell reading for the command policies. Every script the program runs comes from

@@ -1,4 +1,4 @@
-import { incidentNames } from "../../components/naming";
+import { incidentNames } from "../../core/incidentNames";
 import { COMMAND_TYPES } from "../lib/evidence";
 import { incidentOfSubject, resourceRule } from "../lib/policy";
 import { containsWord, executableLines, withoutCasePatterns } from "../lib/script";

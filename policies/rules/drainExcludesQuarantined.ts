@@ -1,4 +1,4 @@
-import { LABELS } from "../../components/naming";
+import { LABELS } from "../../core/labels";
 import { COMMAND_TYPES } from "../lib/evidence";
 import { resourceRule } from "../lib/policy";
 import { commands, kubectlAt, kubectlNames } from "../lib/script";

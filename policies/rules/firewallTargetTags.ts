@@ -1,4 +1,4 @@
-import { incidentNames } from "../../components/naming";
+import { incidentNames } from "../../core/incidentNames";
 import { FIREWALL_TYPE, type FirewallProps } from "../lib/network";
 import { incidentOfSubject, resourceRule } from "../lib/policy";
 

@@ -1,4 +1,4 @@
-import { LABELS } from "../../components/naming";
+import { LABELS } from "../../core/labels";
 import { GCE_INCIDENT_LABEL } from "../lib/incident";
 import { incidentOfSubject, resourceRule } from "../lib/policy";
 

@@ -1,4 +1,4 @@
-import { LABELS } from "../../components/naming";
+import { LABELS } from "../../core/labels";
 import { incidentOfSubject, resourceRule } from "../lib/policy";
 
 interface NetworkPolicyProps {

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Bastion } from "../../components/bastion";
 import { CordonDrain } from "../../components/cordonDrain";
-import { QuarantineFirewall } from "../../components/firewall";
-import { type IncidentNames, shortHash } from "../../components/naming";
+import { QuarantineFirewall } from "../../components/quarantineFirewall";
+import { type IncidentNames } from "../../core/incidentNames";
+import { shortHash } from "../../components/naming";
 import { NodeIsolation } from "../../components/nodeIsolation";
 import { PodIsolation } from "../../components/podIsolation";
 import type { QuarantineConfig } from "../config";

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import { lastSegment } from "../../components/naming";
-import { DESTRUCTIVE_LEVELS, type PodRef, type QuarantineConfig } from "../config";
+import { isDestructive } from "../../core/levels";
+import type { PodRef, QuarantineConfig } from "../config";
 import {
     checkWorkloadAction,
     controllerOf,
@@ -34,7 +35,7 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
     const id = cfg.incidentId;
     const gone = new Map<string, PodFacts>(memory?.podsDeleted ? memory.incident.pods.map((p) => [key(p.ref), p]) : []);
     const knownVms = new Map<string, Omit<VmFacts, "pods">>(memory?.podsDeleted ? memory.incident.nodes.map((n) => [n.name, n]) : []);
-    const destructive = DESTRUCTIVE_LEVELS.includes(cfg.level);
+    const destructive = isDestructive(cfg.level);
     const ownerReads = new Map<string, Promise<OwnerRef | undefined>>();
 
     const pods = await Promise.all(

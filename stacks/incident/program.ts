@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { ChainOfCustody } from "../../components/custody";
-import { Escalation, type EscalationLevel } from "../../components/escalation";
-import { EvidenceCapture } from "../../components/evidence";
+import { ChainOfCustody } from "../../components/chainOfCustody";
+import { Escalation } from "../../components/escalation";
+import { isDestructive, reaches } from "../../core/levels";
+import { EvidenceCapture } from "../../components/evidenceCapture";
 import { EvidenceBucket } from "../../components/evidenceBucket";
 import { ForensicSnapshots } from "../../components/forensicSnapshots";
-import { incidentNames } from "../../components/naming";
-import { ConfigError, DESTRUCTIVE_LEVELS, LEVELS, parseConfig, type QuarantineConfig } from "../config";
+import { incidentNames } from "../../core/incidentNames";
+import { ConfigError, LEVELS, parseConfig, type QuarantineConfig } from "../config";
 import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
 import { DiscoveryError, type Incident } from "./facts";
@@ -40,7 +41,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
     const notes: string[] = [];
 
     // The pods are cut off first, before anything else is even declared (see isolatePods).
-    const pods: PodContainment | undefined = level >= LEVELS.indexOf("isolate") ? isolatePods(cfg, found, names) : undefined;
+    const pods: PodContainment | undefined = reaches(cfg.level, "isolate") ? isolatePods(cfg, found, names) : undefined;
     if (pods) await registrationsSent();
 
     // Evidence, from `observe` up: snapshots and captures start at once and wait for nothing.
@@ -108,12 +109,12 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
             bastionSshCommand: c.bastions[0].sshCommand,
             bastionSshCommands: c.bastions.map((b) => b.sshCommand),
         });
-        if (DESTRUCTIVE_LEVELS.includes(cfg.level)) {
+        if (isDestructive(cfg.level)) {
             const escalation = new Escalation(`${id}/escalate`, {
                 names,
                 project: cfg.project,
                 kubeContext: cfg.kubeContext,
-                level: cfg.level as EscalationLevel,
+                level: cfg.level,
                 pods: found.pods.map((p) => p.ref),
                 workloads: found.workloads,
                 workloadAction: cfg.workloadAction,
@@ -125,7 +126,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
         }
     }
 
-    const next = remember(memory, cfg.level, DESTRUCTIVE_LEVELS.includes(cfg.level), oneWay, found);
+    const next = remember(memory, cfg.level, isDestructive(cfg.level), oneWay, found);
     const stillGone = next.oneWay.filter((a) => !oneWay.includes(a));
     if (memory && LEVELS.indexOf(memory.level as QuarantineConfig["level"]) > level && stillGone.length > 0) {
         void pulumi.log.warn(

@@ -1,5 +1,5 @@
 import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks";
-import { isCapture, scriptHeader } from "../../components/scriptHeader";
+import { scriptHeader, stepKind } from "../../core/stepHeader";
 import type { FakeCluster } from "./sampleCluster";
 
 /**
@@ -47,7 +47,7 @@ function computed(args: MockResourceArgs): Record<string, any> {
 
 /** A capture script prints one manifest line per artifact; the fake prints one per capture. */
 function fakeCaptureOutput(inputs: Record<string, any>): string {
-    if (!isCapture(inputs.create)) return "";
+    if (stepKind(inputs.create) !== "capture") return "";
     const env = inputs.environment ?? {};
     const line = {
         what: scriptHeader(inputs.create).step,

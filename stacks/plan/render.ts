@@ -1,4 +1,4 @@
-import { scriptHeader } from "../../components/scriptHeader";
+import { scriptHeader } from "../../core/stepHeader";
 import type { Recorded, RunResult } from "./engine";
 
 /**
@@ -106,16 +106,32 @@ function describeCommand(r: Recorded): { title: string; detail: string[]; destro
     const header = scriptHeader(create);
     const step = header.step ?? r.name;
     const destroy = header.destroy ?? "unknown";
-    const calls = create
-        .split("\n")
+    const environment = r.inputs.environment as Record<string, string>;
+    // Go templates are data passed in the environment: shown where the call uses them.
+    const templates = Object.keys(environment).filter((k) => k.endsWith("_TEMPLATE"));
+    const inline = (l: string) =>
+        templates.reduce((line, k) => line.split(`"$${k}"`).join(`'${environment[k].replace(/\n/g, "\\n")}'`), l);
+    const calls = bodyLines(create)
         .map((l) => l.trim())
-        .filter((l) => /^(k |kubectl |gcloud |gone_ok )/.test(l) || /\$\((k|gcloud) /.test(l))
-        .map((l) => `$ ${l.replace(/^k /, "kubectl ")}`);
-    const env = Object.entries(r.inputs.environment as Record<string, string>)
-        .filter(([k]) => k !== "QUARANTINE_STEP")
+        .filter((l) => /^(k |kubectl |gcloud |gone_ok )/.test(l) || /\$\((k|kubectl|gcloud) /.test(l))
+        .map((l) => `$ ${inline(l).replace(/^k /, "kubectl ")}`);
+    const env = Object.entries(environment)
+        .filter(([k]) => k !== "QUARANTINE_STEP" && !templates.includes(k))
         .map(([k, v]) => `${k}=${v.length > 80 ? `${v.slice(0, 60)}…` : v}`)
         .join(" ");
     return { title: step, detail: [...calls, `  with ${env}`], destroy };
+}
+
+/** The script's own lines: the shared functions it was joined to (`name() {` … `}`) left out. */
+function bodyLines(script: string): string[] {
+    const out: string[] = [];
+    let inFunction = false;
+    for (const l of script.split("\n")) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*\(\) \{$/.test(l)) inFunction = true;
+        else if (inFunction && l === "}") inFunction = false;
+        else if (!inFunction) out.push(l);
+    }
+    return out;
 }
 
 /** Within a wave: evidence first, then the pod's isolation, then the rest, as the runbook reads. */

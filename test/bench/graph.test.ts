@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { KUBECTL, script } from "../../components/shell";
+import { scriptFrom, uses } from "../../components/shell";
+import type { StepKind } from "../../core/stepHeader";
 import type { Recorded } from "../../stacks/plan/engine";
-import { chainLength, depths, destructiveCommand, isEvidence, longestChain } from "../../bench/graph";
+import { chainLength, depths, isDestructive, isEvidence, isTag, longestChain } from "../../bench/graph";
 import { simulate } from "../../bench/simulate";
 
 // The bench's pure helpers: how it recognises destructive and evidence steps, and that its
@@ -24,45 +25,35 @@ function step(name: string, over: Partial<Recorded> = {}): Recorded {
     };
 }
 
-/** A command as shell.ts builds it: the header, the prelude, and `k` (context-pinned kubectl) defined. */
-function command(name: string, header: string, body: string, del = 'echo "nothing"'): Recorded {
-    const s = { step: header, destroy: "one-way", create: body, delete: del, environment: {} };
-    return step(name, { type: "command:local:Command", inputs: { create: script(s, KUBECTL + body), delete: script(s, KUBECTL + del) } });
+/** A command as shell.ts builds it: the header (with its declared kind and script), the prelude, `k`. */
+function command(name: string, header: string, body: string, kind: StepKind, script = "test"): Recorded {
+    const h = { step: header, destroy: "one-way", kind, script };
+    const k = uses("kubectl");
+    return step(name, { type: "command:local:Command", inputs: { create: scriptFrom(h, k + body), delete: scriptFrom(h, `${k}echo nothing`) } });
 }
 
-describe("destructive steps, recognised by their create script", () => {
-    it.each([
-        ["kubectl delete", 'k -n "$NAMESPACE" delete pod "$POD" --grace-period=10 --ignore-not-found >&2'],
-        ["kubectl delete", 'k delete node "$NODE" --ignore-not-found --wait=false >&2'],
-        ["kubectl delete", 'kubectl --context "$CONTEXT" -n "$NAMESPACE" delete "$KIND" "$NAME"'],
-        ["kubectl scale --replicas=0", 'k -n "$NAMESPACE" scale "$KIND" "$NAME" --replicas=0 >&2'],
-        ["gcloud compute instances delete", 'gone_ok gcloud compute instances delete "$INSTANCE" --zone "$ZONE" --project "$PROJECT" --quiet'],
-    ])("%s: %s", (what, body) => {
-        expect(destructiveCommand(command("x", "Some step", body))).toBe(what);
+describe("what a step is, read from what it declares", () => {
+    it("a step declared destructive is destructive, whatever its script", () => {
+        expect(isDestructive(command("x", "Delete the pod", 'k -n "$NAMESPACE" delete pod "$POD"', "destructive"))).toBe(true);
     });
 
-    it.each([
-        ["removing an access config", 'gcloud compute instances delete-access-config "$INSTANCE" --access-config-name "$name"'],
-        ["a capture cleaning up its own pod on exit", `trap 'k -n "$CAPTURE_NAMESPACE" delete pod "$pod" --ignore-not-found || true' EXIT\nk get pod "$POD" -o yaml`],
-        ["a drain's flags", 'k drain "$NODE" --pod-selector=\'!quarantine\' --ignore-daemonsets --delete-emptydir-data'],
-        ["restoring a scale", 'k -n "$NAMESPACE" scale "$KIND" "$NAME" --replicas="$recorded" >&2'],
-        ["a message that mentions kubectl delete", 'echo "run kubectl delete pod x yourself" >&2'],
-    ])("not %s", (_, body) => {
-        expect(destructiveCommand(command("x", "Delete nothing", body))).toBeUndefined();
+    it.each(["isolation", "capture", "check", "restore"] as const)("a step declared %s is not destructive", (kind) => {
+        expect(isDestructive(command("x", "Some step", 'k get pod "$POD"', kind))).toBe(false);
     });
 
-    it("reads the create script only: a delete script that deletes is the undo, not the step", () => {
-        expect(destructiveCommand(command("x", "Label", 'k label pod "$POD" a=b', 'k delete pod "$POD"'))).toBeUndefined();
+    it("the tag step is the one built from tag.create.sh", () => {
+        expect(isTag(command("x", "Add the tag", "gcloud compute instances add-tags", "isolation", "tag"))).toBe(true);
+        expect(isTag(command("x", "Describe", "gcloud compute instances add-tags", "isolation", "describe"))).toBe(false);
     });
 });
 
 describe("evidence", () => {
-    it("is a snapshot, anything kept through destroy, the evidence bucket, or a capture command", () => {
+    it("is a snapshot, anything kept through destroy, the evidence bucket, or a command declared capture", () => {
         expect(isEvidence(step("s", { type: "gcp:compute/snapshot:Snapshot" }))).toBe(true);
         expect(isEvidence(step("k", { retainOnDelete: true }))).toBe(true);
         expect(isEvidence(step("b", { type: "gcp:storage/bucket:Bucket" }))).toBe(true);
-        expect(isEvidence(command("c", "Capture evidence of the node: object and events", 'k get node "$NODE"'))).toBe(true);
-        expect(isEvidence(command("t", "Add the incident's isolation tag", "gcloud compute instances add-tags"))).toBe(false);
+        expect(isEvidence(command("c", "Capture evidence of the node: object and events", 'k get node "$NODE"', "capture"))).toBe(true);
+        expect(isEvidence(command("t", "Add the incident's isolation tag", "gcloud compute instances add-tags", "isolation"))).toBe(false);
     });
 });
 

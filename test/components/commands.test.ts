@@ -36,7 +36,7 @@ describe("every command", () => {
             expect(c.inputs.interpreter, c.name).toEqual(["/bin/bash", "-c"]);
             expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(false);
             for (const script of [c.inputs.create, c.inputs.delete]) {
-                expect(script, c.name).toMatch(/^# step: .*\n# destroy: .*\nset -euo pipefail\n/);
+                expect(script, c.name).toMatch(/^# step: .*\n# destroy: .*\n# kind: .*\n# script: .*\nset -euo pipefail\n/);
             }
         }
     });
@@ -44,7 +44,7 @@ describe("every command", () => {
     it("has constant script text: no name, zone, project or context is spliced in", () => {
         for (const c of plan.commands()) {
             const values = Object.entries(c.inputs.environment as Record<string, string>)
-                .filter(([k]) => !["QUARANTINE_STEP", "BEST_EFFORT", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION", "OWNER_ANNOTATION", "KIND", "HOST_COMMANDS_JSON"].includes(k))
+                .filter(([k]) => !["QUARANTINE_STEP", "BEST_EFFORT", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION", "OWNER_ANNOTATION", "KIND"].includes(k))
                 .map(([, v]) => v);
             for (const v of values) {
                 expect(c.inputs.create.includes(v), `${c.name} create contains ${v}`).toBe(false);

@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-    bastionName,
-    fitGceName,
-    firewallRuleName,
-    GCE_NAME,
-    GCE_NAME_MAX,
-    INCIDENT_ID,
-    incidentNames,
-    isK8sSubdomain,
-    K8S_DNS_LABEL,
-    lastSegment,
-    shortHash,
-    snapshotName,
-} from "../../components/naming";
+import { INCIDENT_ID, incidentNames } from "../../core/incidentNames";
+import { bastionName, fitGceName, firewallRuleName, GCE_NAME, GCE_NAME_MAX, isK8sSubdomain, K8S_DNS_LABEL, lastSegment, shortHash, snapshotName } from "../../components/naming";
 
 const HOSTILE = ["$(touch /tmp/x)", "`id`", "a;b", "a'b", 'a"b', "a\nb", "a b", "-a", "a|b", "a&b", "a>b"];
 

@@ -1,7 +1,7 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, SUPPORTED_LEVELS } from "../../stacks/config";
+import { ConfigError, parseConfig, LEVELS } from "../../stacks/config";
 import { runIncident, type RunResult } from "../../stacks/plan/engine";
 import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../stacks/plan/sampleCluster";
 import type { Call } from "../fakes/http";
@@ -69,7 +69,7 @@ describe("hostile names that get past validation, through gcloud and kubectl", (
 
     beforeAll(async () => {
         // The highest level declares every command of the ladder.
-        plan = await planFor(SUPPORTED_LEVELS[SUPPORTED_LEVELS.length - 1]);
+        plan = await planFor(LEVELS[LEVELS.length - 1]);
         await Promise.all(
             ALL.map(async ([v]) => {
                 const f = await Fakes.start(hostileCluster(v), CONTEXT);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SUPPORTED_LEVELS } from "../../stacks/config";
+import { LEVELS } from "../../core/levels";
 import type { RunResult } from "../../stacks/plan/engine";
 import { SAMPLE_NODE, sampleCluster } from "../../stacks/plan/sampleCluster";
 import { Fakes } from "../fakes/tools";
@@ -9,7 +9,7 @@ import { CONTEXT, INCIDENT, diff, observable, planFor, unexplained } from "./sce
 /**
  * Every supported level, played for real: the program's own commands (from a mock-engine run of
  * the sample incident) run through gcloud and kubectl against the fakes, creates in dependency
- * order, then deletes in reverse. A level added to SUPPORTED_LEVELS runs here too, and fails until
+ * order, then deletes in reverse. A level added to LEVELS runs here too, and fails until
  * EXPECT says what it must leave behind.
  */
 
@@ -128,7 +128,7 @@ async function lifecycle(plan: RunResult, rerun: boolean, base?: Lifecycle): Pro
 describe("every supported level", async () => {
     // Plans are made at collection time, so each level's tests can be named after its steps.
     const plans: Record<string, RunResult> = {};
-    for (const level of SUPPORTED_LEVELS) plans[level] = await planFor(level);
+    for (const level of LEVELS) plans[level] = await planFor(level);
     // Pulumi re-runs a create only for a resource not in state (or replaced). A level that deletes
     // the pod or the VM leaves the isolation steps nothing to act on, so only the others re-run all.
     const deletes = (level: string) => (plans[level].outputs.oneWayActions ?? []).some((a: string) => /^deleted /.test(a));
@@ -136,14 +136,14 @@ describe("every supported level", async () => {
     const runs: Record<string, Lifecycle> = {};
     beforeAll(async () => {
         // Isolate first; then the others (a pair of fakes each), concurrently. Checked below.
-        const base = SUPPORTED_LEVELS.includes("isolate") ? (runs.isolate = await lifecycle(plans.isolate, !deletes("isolate"))) : undefined;
-        const others = SUPPORTED_LEVELS.filter((level) => level !== "isolate");
+        const base = LEVELS.includes("isolate") ? (runs.isolate = await lifecycle(plans.isolate, !deletes("isolate"))) : undefined;
+        const others = LEVELS.filter((level) => level !== "isolate");
         const done = await Promise.all(others.map(async (level) => [level, await lifecycle(plans[level], !deletes(level), base)] as const));
         for (const [level, l] of done) runs[level] = l;
     }, 240_000);
     afterAll(async () => Promise.all(Object.values(runs).map((l) => l.fakes.close())));
 
-    describe.each([...SUPPORTED_LEVELS])("level %s", (level) => {
+    describe.each([...LEVELS])("level %s", (level) => {
         const plan = plans[level];
         const run = () => {
             const l = runs[level];

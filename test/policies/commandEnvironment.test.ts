@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KUBECTL } from "../../components/shell";
 import { commandEnvironment } from "../../policies/rules/commandEnvironment";
 import { resourceArgs, skipReason, UNKNOWN, violations } from "./args";
-import { command, DRAIN, firewall } from "./fixtures";
+import { command, DRAIN, firewall, KUBECTL } from "./fixtures";
 
 const check = (d: Parameters<typeof resourceArgs>[0]) => violations(commandEnvironment, resourceArgs(d));
 const vm = { PROJECT: "acme-prod", ZONE: "us-central1-a", INSTANCE: "gke-cluster-pool-1-abcdeffff-zgt8" };

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KUBECTL } from "../../components/shell";
 import { destructiveAfterEvidence } from "../../policies/rules/destructiveAfterEvidence";
 import { stackArgs, stackViolations, UNKNOWN, urnOf, type Declared } from "./args";
-import { COMMAND, command, DRAIN, firewall, snapshot } from "./fixtures";
+import { COMMAND, command, DRAIN, firewall, KUBECTL, snapshot } from "./fixtures";
 
 const check = (resources: Declared[]) => stackViolations(destructiveAfterEvidence, stackArgs(resources));
 const urn = (d: Declared) => urnOf(d.type, d.name);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KUBECTL } from "../../components/shell";
 import { drainExcludesQuarantined } from "../../policies/rules/drainExcludesQuarantined";
 import { resourceArgs, skipReason, UNKNOWN, violations } from "./args";
-import { command, DRAIN, firewall } from "./fixtures";
+import { command, DRAIN, firewall, KUBECTL } from "./fixtures";
 
 const check = (create: string) => violations(drainExcludesQuarantined, resourceArgs(command("node/n1/drain", { create, environment: { NODE: "n1" } })));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IAP_RANGE as PROGRAM_IAP_RANGE } from "../../components/naming";
+import { IAP_RANGE as PROGRAM_IAP_RANGE } from "../../core/labels";
 import { IAP_RANGE } from "../../policies/lib/network";
 import { firewallDenyAllow } from "../../policies/rules/firewallRules";
 import { resourceArgs, skipReason, UNKNOWN_NUMBER, violations } from "./args";

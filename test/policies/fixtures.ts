@@ -1,5 +1,6 @@
 import { IAP_RANGE } from "../../policies/lib/network";
-import { KUBECTL, script, type ShellStep } from "../../components/shell";
+import { scriptFrom, uses } from "../../components/shell";
+import type { StepKind } from "../../core/stepHeader";
 import type { Declared } from "./args";
 
 /**
@@ -68,16 +69,30 @@ export const bastion = (p: Record<string, any> = {}): Declared => ({
     },
 });
 
-/** A command as `shellCommand` declares it: `create`/`delete` bodies get the `# step:` header and prelude. */
-export function command(name: string, step: Partial<ShellStep> & { create: string }, extra: Partial<Declared> = {}): Declared {
-    const s: ShellStep = { step: "Do a thing", destroy: "reversed", environment: {}, ...step };
+/** `. "$QUARANTINE_LIB/kubectl.sh"`: a body that uses `k`. */
+export const KUBECTL = uses("kubectl");
+
+/** A step with an arbitrary body, for mutations the program's own script files never contain. */
+export interface TestStep {
+    readonly step: string;
+    readonly destroy: string;
+    readonly kind: StepKind;
+    readonly script: string;
+    readonly create: string;
+    readonly delete?: string;
+    readonly environment: Record<string, string>;
+}
+
+/** A command as `shellCommand` declares it: `create`/`delete` bodies get the header and prelude. */
+export function command(name: string, step: Partial<TestStep> & { create: string }, extra: Partial<Declared> = {}): Declared {
+    const s: TestStep = { step: "Do a thing", destroy: "reversed", kind: "isolation", script: "test", environment: {}, ...step };
     return {
         type: COMMAND,
         name: `42/${name}`,
         ...extra,
         props: {
-            create: script(s, s.create),
-            delete: script(s, s.delete ?? 'echo "one-way step, nothing to undo: $QUARANTINE_STEP" >&2\n'),
+            create: scriptFrom(s, s.create),
+            delete: scriptFrom(s, s.delete ?? 'echo "one-way step, nothing to undo: $QUARANTINE_STEP" >&2\n'),
             environment: { ...s.environment, QUARANTINE_STEP: s.step },
             interpreter: ["/bin/bash", "-c"],
             addPreviousOutputInEnv: false,

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { destructiveAction } from "../../policies/lib/evidence";
-import { DESTRUCTIVE_LEVELS, SUPPORTED_LEVELS } from "../../stacks/config";
+import { isDestructive, LEVELS } from "../../core/levels";
 import { scaledCluster } from "../../stacks/plan/sampleCluster";
 import { run, type Scenario } from "../harness";
 import { coverage, engineView, evaluate, type EngineResource } from "./engineView";
 
 /**
  * The real program, under the mock engine, at every level this release supports (new levels are
- * picked up from SUPPORTED_LEVELS as they land), in an update and in a preview: the pack finds
+ * picked up from LEVELS as they land), in an update and in a preview: the pack finds
  * nothing to refuse.
  */
 const shapes: [string, Scenario][] = [
@@ -16,7 +16,7 @@ const shapes: [string, Scenario][] = [
     ["4 pods on 2 nodes, immediate, in preview", { cluster: scaledCluster(4, 2), config: { "quarantine:nodeIsolation": "immediate" }, preview: true }],
     ["the sample incident without detaching labels", { config: { "quarantine:detachLabels": "false" } }],
 ];
-const cases = SUPPORTED_LEVELS.flatMap((level) =>
+const cases = LEVELS.flatMap((level) =>
     // Destructive levels need the responder's acknowledgement; the others ignore it.
     shapes.map(([shape, s]): [string, Scenario] => [`${level}: ${shape}`, { ...s, config: { ...s.config, "quarantine:level": level, "quarantine:confirm": "incident-42" } }]),
 );
@@ -33,7 +33,7 @@ describe.each(cases)("%s", (_, scenario) => {
 });
 
 describe("the zero is not vacuous", () => {
-    it.each(DESTRUCTIVE_LEVELS)("at the %s level, the stack policy sees destructive commands to check", async (level) => {
+    it.each(LEVELS.filter(isDestructive))("at the %s level, the stack policy sees destructive commands to check", async (level) => {
         const plan = await run({ config: { "quarantine:level": level, "quarantine:confirm": "incident-42" } });
         expect(plan.resources.filter((r) => destructiveAction({ type: r.type, props: r.inputs })).length).toBeGreaterThan(0);
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMAND_TYPES, isEvidence } from "../../policies/lib/evidence";
-import { SUPPORTED_LEVELS } from "../../stacks/config";
+import { LEVELS } from "../../core/levels";
 import { scaledCluster } from "../../stacks/plan/sampleCluster";
 import { run } from "../harness";
 
@@ -12,7 +12,7 @@ import { run } from "../harness";
  * stays through `pulumi destroy`. Capture commands hold nothing themselves: their artifacts are in
  * the (retained) bucket.
  */
-describe.each(SUPPORTED_LEVELS)("at the %s level", (level) => {
+describe.each(LEVELS)("at the %s level", (level) => {
     it("every resource that holds evidence has retainOnDelete", async () => {
         const plan = await run({ cluster: scaledCluster(4, 2), config: { "quarantine:level": level, "quarantine:confirm": "incident-42" } });
         const evidence = plan.resources.filter((r) => !r.read && !COMMAND_TYPES.includes(r.type) && isEvidence({ type: r.type, props: r.inputs }));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { IAP_RANGE } from "../../../components/naming";
+import { IAP_RANGE } from "../../../core/labels";
 import { SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
 import { Plan, run } from "../../harness";
 

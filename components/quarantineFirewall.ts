@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { firewallRuleName, IAP_RANGE, IncidentNames } from "./naming";
+import { IAP_RANGE } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
+import { firewallRuleName } from "./naming";
 
 export interface QuarantineFirewallArgs {
     readonly names: IncidentNames;

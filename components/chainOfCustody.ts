@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import type { Artifact } from "./evidence";
-import { IncidentNames } from "./naming";
+import type { Artifact } from "./evidenceCapture";
+import { IncidentNames } from "../core/incidentNames";
 
 export interface ChainOfCustodyArgs {
     readonly names: IncidentNames;

@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync } from "fs";
 import { createHash } from "crypto";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { parseArtifacts } from "../../components/evidence";
-import { HOST_COMMANDS, HOST_COMMANDS_JSON, POD_CAPTURE, VOLATILE_CAPTURE } from "../../components/evidenceScripts";
-import { PRELUDE } from "../../components/shell";
+import { capturePodOverrides, HOST_COMMANDS, parseArtifacts } from "../../components/evidenceCapture";
+import { assemble } from "../../components/shell";
+import { scaledCluster, sampleCluster } from "../../stacks/plan/sampleCluster";
 import { run } from "../harness";
 import { standIns, type StandIns } from "../standIns";
 
@@ -41,29 +41,42 @@ describe("evidence bucket", () => {
 
 describe("captures", () => {
     it("capture each pod's object, description, logs with timestamps and --previous, events and service account rights", async () => {
-        const c = (await run()).one("/capture/pod/default/compromised-pod").inputs.create as string;
-        for (const piece of [
-            `get "pod/$POD" -o yaml`,
-            `describe "pod/$POD"`,
-            `logs "pod/$POD" -c "$c" --timestamps`,
-            `logs "pod/$POD" -c "$c" --timestamps --previous`,
-            `get events --field-selector "involvedObject.kind=Pod,involvedObject.name=$POD"`,
-            `auth can-i --list --as="system:serviceaccount:$NAMESPACE:\${sa:-default}"`,
-            "gcloud storage cp --no-clobber",
+        const c = (await run()).one("/capture/pod/default/compromised-pod").inputs;
+        const st = captureStandIns();
+        runScript(c.create, st, c.environment);
+        const calls = kubectlCalls(st);
+        for (const call of [
+            "-n default get pod/compromised-pod -o yaml",
+            "-n default describe pod/compromised-pod",
+            "-n default logs pod/compromised-pod -c app --timestamps",
+            "-n default logs pod/compromised-pod -c app --timestamps --previous",
+            "-n default get events --field-selector involvedObject.kind=Pod,involvedObject.name=compromised-pod -o yaml",
+            "-n default auth can-i --list --as=system:serviceaccount:default:app",
         ]) {
-            expect(c).toContain(piece);
+            expect(calls, call).toContain(`--context ${c.environment.CONTEXT} ${call}`);
         }
     });
 
     it("capture the node's object, events and volatile state; exec into the container only when asked", async () => {
         const plan = await run();
-        expect(plan.one("/capture/node/gke-cluster-pool-1-abcdeffff-zgt8").inputs.create).toContain(`get "node/$NODE" -o yaml`);
+        const node = plan.one("/capture/node/gke-cluster-pool-1-abcdeffff-zgt8").inputs;
+        const st = captureStandIns();
+        runScript(node.create, st, node.environment);
+        expect(kubectlCalls(st)).toContain(`--context ${node.environment.CONTEXT} get node/gke-cluster-pool-1-abcdeffff-zgt8 -o yaml`);
         const volatile = plan.one("/capture/volatile/gke-cluster-pool-1-abcdeffff-zgt8").inputs;
-        expect(volatile.create).toContain(`run --image="$IMAGE" --restart=Never --overrides="$overrides" -- "$pod"`);
-        expect(volatile.environment.HOST_COMMANDS_JSON).toContain("ps -eo");
+        expect(JSON.parse(volatile.environment.OVERRIDES).spec.containers[0].command[4]).toContain("ps -eo");
         expect(plan.all("/capture/exec/default/compromised-pod")).toEqual([]);
-        const withExec = await run({ config: { "quarantine:capture": '{"exec":true}' } });
-        expect(withExec.one("/capture/exec/default/compromised-pod").inputs.create).toContain("tar czf - /etc");
+        const withExec = (await run({ config: { "quarantine:capture": '{"exec":true}' } })).one("/capture/exec/default/compromised-pod").inputs;
+        const ex = captureStandIns();
+        runScript(withExec.create, ex, withExec.environment);
+        expect(kubectlCalls(ex).find((l) => l.includes(" exec pod/compromised-pod -- sh -c tar czf - /etc"))).toBeDefined();
+    });
+
+    it("give the capture pods of two nodes of one incident different names", async () => {
+        const plan = await run({ cluster: scaledCluster(2, 2) });
+        const prefixes = plan.all("").filter((r) => r.name.includes("/capture/volatile/")).map((r) => r.inputs.environment.CAPTURE_POD_PREFIX);
+        expect(prefixes).toHaveLength(2);
+        expect(new Set(prefixes).size).toBe(2);
     });
 
     it("skip the volatile state in immediate mode, and say so", async () => {
@@ -75,9 +88,13 @@ describe("captures", () => {
     });
 
     it("keep their artifacts on destroy: their delete removes nothing", async () => {
-        for (const c of (await run()).commands().filter((x) => /^# step: Capture/.test(x.inputs.create))) {
-            expect(c.inputs.delete, c.name).toMatch(/^# step: .*\n# destroy: kept: /);
-            expect(c.inputs.delete).not.toMatch(/gcloud storage rm|kubectl delete/);
+        const captures = (await run()).commands().filter((x) => /^# step: Capture/.test(x.inputs.create));
+        expect(captures.length).toBeGreaterThan(0);
+        for (const c of captures) {
+            expect(c.inputs.delete, c.name).toMatch(/^# step: .*\n# destroy: kept: .*\n# kind: capture\n/);
+            const st = captureStandIns();
+            runScript(c.inputs.delete, st, c.inputs.environment);
+            expect(kubectlCalls(st), c.name).toEqual([]);
         }
     });
 });
@@ -124,10 +141,20 @@ function captureStandIns(): { s: StandIns; uploads: string } {
 }
 
 function runScript(script: string, c: { s: StandIns; uploads: string }, env: Record<string, string>): string {
-    return c.s.run(`${PRELUDE}${script}`, { UPLOADS: c.uploads, CALLS: join(c.s.dir, "calls"), CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...env });
+    return c.s.run(script, { CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...env, UPLOADS: c.uploads, CALLS: join(c.s.dir, "calls") });
 }
 
-const POD_ENV = { NAMESPACE: "default", POD: "web", PREFIX: "incident-42/pods/default/web" };
+/** Every kubectl invocation a stand-in run made, one line of arguments each. */
+function kubectlCalls(c: { s: StandIns }): string[] {
+    const file = join(c.s.dir, "calls");
+    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+}
+
+const header = { step: "Capture evidence", destroy: "kept", kind: "capture" as const };
+const POD_CAPTURE = assemble({ ...header, script: "capture-pod" }, "capture-pod.create.sh");
+const VOLATILE_CAPTURE = assemble({ ...header, script: "capture-volatile" }, "capture-volatile.create.sh");
+
+const POD_ENV = { NAMESPACE: "default", POD: "web", PREFIX: "incident-42/pods/default/web", CONTAINERS_TEMPLATE: "{{range .spec.containers}}{{.name}}\n{{end}}" };
 
 describe("a capture script, run for real with stand-in kubectl and gcloud", () => {
     it("uploads each artifact without clobbering and prints only its name and sha256, never its content", () => {
@@ -164,7 +191,8 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
             IMAGE: "busybox:1.36",
             INCIDENT: "42",
             CAPTURE_NAMESPACE: "kube-system",
-            HOST_COMMANDS_JSON,
+            CAPTURE_POD_PREFIX: "quarantine-capture-42-abc123",
+            OVERRIDES: capturePodOverrides("42", "gke-n1", "busybox:1.36"),
             PREFIX: "incident-42/nodes/gke-n1",
         });
         const run = readFileSync(join(s.s.dir, "calls"), "utf8").split("\n").find((l) => l.includes(" run "))!;
@@ -176,10 +204,10 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
         expect(pod.spec.containers[0].command[4]).toBe(HOST_COMMANDS);
     });
 
-    it("refuses a node name that could break out of the capture pod's JSON", () => {
-        const s = captureStandIns();
-        expect(() =>
-            runScript(VOLATILE_CAPTURE, s, { NODE: 'n","hostPath":"/', IMAGE: "busybox:1.36", INCIDENT: "42", CAPTURE_NAMESPACE: "kube-system", HOST_COMMANDS_JSON, PREFIX: "x" }),
-        ).toThrow(/unexpected node name/);
+    it("refuses, before anything is registered, a node name that could break out of the capture pod's JSON", async () => {
+        const cluster = sampleCluster();
+        const bad = { ...cluster, nodes: cluster.nodes.map((n) => ({ ...n, name: 'n","hostPath":"/' })) };
+        bad.pods = bad.pods.map((p) => ({ ...p, node: 'n","hostPath":"/' }));
+        await expect(run({ cluster: bad })).rejects.toThrow(/node name/);
     });
 });

@@ -1,0 +1,174 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { LABELS } from "../core/labels";
+import { IncidentNames } from "../core/incidentNames";
+import { isK8sSubdomain, shortHash } from "./naming";
+import { shellCommand } from "./shell";
+
+export interface EvidenceCaptureArgs {
+    /** The incident's names. */
+    readonly names: IncidentNames;
+    /** Project the uploads are billed to. */
+    readonly project: string;
+    /** kubectl context the captures read through. */
+    readonly kubeContext: string;
+    /** Bucket the artifacts go to. */
+    readonly bucket: pulumi.Input<string>;
+    /** The quarantined pods. */
+    readonly pods: readonly { readonly namespace: string; readonly name: string }[];
+    /** Names of their nodes. */
+    readonly nodes: readonly string[];
+    /**
+     * Capture each node's volatile state through a capture pod. False when the node is cut off
+     * at once (`nodeIsolation: immediate`): it could not reach the API server to report back.
+     */
+    readonly volatile: boolean;
+    /** Archive /etc and /proc from the live container (touches it). Default false. */
+    readonly exec?: boolean;
+    /** Image of the node capture pod (`quarantine:capture.debugImage`). */
+    readonly debugImage: string;
+    /** Namespace of the node capture pod (`quarantine:capture.namespace`). */
+    readonly captureNamespace: string;
+}
+
+/** Every evidence capture's step starts so (the plan reads it as one group). */
+const CAPTURE_STEP = "Capture evidence";
+
+/** Runs on the node's host (chroot /host): processes, connections, mounts, recent runtime files. */
+export const HOST_COMMANDS = [
+    "echo '== processes'; ps -eo pid,ppid,user,lstart,args 2>/dev/null || ls -l /proc/[0-9]*/exe 2>/dev/null",
+    "echo '== network connections'; ss -tanpu 2>/dev/null || cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6",
+    "echo '== mounts'; cat /proc/mounts",
+    "echo '== files changed in the last 4 hours under the container runtime'; find /var/lib/containerd /var/lib/kubelet /home/kubernetes /etc -xdev -type f -mmin -240 2>/dev/null | head -n 20000",
+].join("; ");
+
+/** Image references the capture pod accepts (a registry path, a tag and/or a digest). */
+export const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._/:@-]*$/;
+
+/**
+ * The capture pod's overrides for `kubectl run`: privileged, host PID and network, the host's `/`
+ * mounted, pinned to the node, tolerating every taint, and labelled `quarantine=true` so the
+ * drain that runs beside it skips it instead of failing on an unmanaged pod.
+ */
+export function capturePodOverrides(incident: string, node: string, image: string): string {
+    return JSON.stringify({
+        apiVersion: "v1",
+        metadata: { labels: { [LABELS.quarantine]: "true", "quarantine/capture": incident } },
+        spec: {
+            nodeName: node,
+            hostPID: true,
+            hostNetwork: true,
+            restartPolicy: "Never",
+            tolerations: [{ operator: "Exists" }],
+            volumes: [{ name: "host", hostPath: { path: "/" } }],
+            containers: [
+                {
+                    name: "capture",
+                    image,
+                    command: ["chroot", "/host", "/bin/sh", "-c", HOST_COMMANDS],
+                    securityContext: { privileged: true },
+                    volumeMounts: [{ name: "host", mountPath: "/host" }],
+                },
+            ],
+        },
+    });
+}
+
+/** Names of the containers of a pod, init containers first, one per line. */
+export const CONTAINERS_TEMPLATE = "{{range .spec.initContainers}}{{.name}}\n{{end}}{{range .spec.containers}}{{.name}}\n{{end}}";
+
+/** An artifact as a capture script reports it: a chain-of-custody manifest entry. */
+export interface Artifact {
+    readonly what: string;
+    readonly object: string;
+    readonly sha256: string;
+    readonly takenAt: string;
+    readonly takenBy: string;
+}
+
+const KEPT = "kept: the uploaded artifacts stay in the evidence bucket";
+
+/**
+ * Captures what the runbooks say to keep before anything is destroyed: per pod its object,
+ * description, logs of every container (and the previous ones), events and what its service
+ * account may do; per node its object, events and volatile state. Nothing here waits for
+ * isolation and isolation waits for none of it (labels do not change logs); escalation waits for
+ * all of it. Seed 003 captures one thing after another; these run side by side.
+ */
+export class EvidenceCapture extends pulumi.ComponentResource {
+    /** Every capture command, for escalation steps to wait on. */
+    public readonly captures: command.local.Command[] = [];
+    /**
+     * Per node: its volatile-state capture, which needs the node to reach the API server, so the
+     * node is cut off only after it. Nothing else here delays the isolation: a pod's logs come
+     * through the kubelet, so once the node is cut off they are captured if still reachable and
+     * reported as not captured otherwise.
+     */
+    public readonly volatileCaptures = new Map<string, command.local.Command>();
+    public readonly artifacts: pulumi.Output<Artifact[]>;
+
+    constructor(name: string, args: EvidenceCaptureArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("quarantine:evidence:EvidenceCapture", name, {}, opts);
+        const base = { CONTEXT: args.kubeContext, PROJECT: args.project, BUCKET: args.bucket, INCIDENT: args.names.id };
+        const add = (logical: string, step: string, script: string, env: Record<string, pulumi.Input<string>>) => {
+            const c = shellCommand(
+                `${name}/${logical}`,
+                { step, destroy: KEPT, kind: "capture", script, environment: { ...base, ...env } },
+                { parent: this },
+            );
+            this.captures.push(c);
+            return c;
+        };
+
+        for (const pod of args.pods) {
+            const env = { NAMESPACE: pod.namespace, POD: pod.name, PREFIX: `incident-${args.names.id}/pods/${pod.namespace}/${pod.name}` };
+            add(`pod/${pod.namespace}/${pod.name}`, `${CAPTURE_STEP} of the pod: object, describe, logs, events, service account rights`, "capture-pod", {
+                ...env,
+                CONTAINERS_TEMPLATE,
+            });
+            if (args.exec) {
+                add(`exec/${pod.namespace}/${pod.name}`, `${CAPTURE_STEP} from inside the container: /etc and /proc (touches the live container)`, "capture-exec", env);
+            }
+        }
+        if (args.volatile && !IMAGE_REFERENCE.test(args.debugImage)) {
+            throw new pulumi.ResourceError(`capture image "${args.debugImage}" is not an image reference, e.g. busybox:1.36`, this);
+        }
+        for (const node of args.nodes) {
+            // The node name goes into the capture pod's spec: accept only what a node name can be.
+            if (!isK8sSubdomain(node)) throw new pulumi.ResourceError(`"${node}" is not a Kubernetes node name`, this);
+            const prefix = `incident-${args.names.id}/nodes/${node}`;
+            add(`node/${node}`, `${CAPTURE_STEP} of the node: object and events`, "capture-node", { NODE: node, PREFIX: prefix });
+            if (args.volatile) {
+                this.volatileCaptures.set(
+                    node,
+                    add(`volatile/${node}`, `${CAPTURE_STEP} of the node's volatile state through a capture pod`, "capture-volatile", {
+                        NODE: node,
+                        PREFIX: prefix,
+                        IMAGE: args.debugImage,
+                        CAPTURE_NAMESPACE: args.captureNamespace,
+                        // Per node, so the capture pods of one incident on two nodes never share a name.
+                        CAPTURE_POD_PREFIX: `quarantine-capture-${args.names.id}-${shortHash(node)}`,
+                        OVERRIDES: capturePodOverrides(args.names.id, node, args.debugImage),
+                    }),
+                );
+            }
+        }
+        this.artifacts = pulumi.all(this.captures.map((c) => c.stdout)).apply((outs) => outs.flatMap(parseArtifacts));
+        this.registerOutputs({ artifacts: this.artifacts });
+    }
+}
+
+/** The manifest lines a capture printed; anything else on stdout is ignored. */
+export function parseArtifacts(stdout: string | undefined): Artifact[] {
+    const out: Artifact[] = [];
+    for (const line of (stdout ?? "").split("\n")) {
+        if (!line.startsWith("{")) continue;
+        try {
+            const a = JSON.parse(line) as Artifact;
+            if (a.object && a.sha256) out.push(a);
+        } catch {
+            // Not a manifest line.
+        }
+    }
+    return out;
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+set -euo pipefail
+
+if ! current=$(gcloud compute instances describe --zone "$ZONE" --project "$PROJECT" --format='value(networkInterfaces[0].accessConfigs[0].name)' -- "$INSTANCE" 2>&1); then
+  if grep -q "was not found" <<<"$current"; then
+    echo "VM gone; nothing to restore"
+    exit 0
+  fi
+  printf '%s\n' "$current" >&2
+  exit 1
+fi
+if [ -n "$current" ]; then
+  echo "external IP already present"
+  exit 0
+fi
+if ! gcloud compute instances add-access-config --access-config-name external-nat --address "$EXTERNAL_IP" --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2; then
+  echo "could not reclaim $EXTERNAL_IP (ephemeral addresses are released when removed); assigning a new ephemeral one" >&2
+  gcloud compute instances add-access-config --access-config-name external-nat --network-interface nic0 --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE" >&2
+fi
+echo "external IP restored"
