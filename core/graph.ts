@@ -65,3 +65,22 @@ export function longestChain<N extends Node>(set: readonly N[], nodes: readonly 
     }
     return chain;
 }
+
+/**
+ * The nodes in an order where each comes after everything it depends on, declaration order kept
+ * where the graph allows. Dependencies outside `nodes` are taken as done.
+ */
+export function inDependencyOrder<N extends Node>(nodes: readonly N[]): N[] {
+    const inGraph = new Set(nodes.map((n) => n.urn));
+    const done = new Set<string>();
+    const order: N[] = [];
+    const left = [...nodes];
+    while (left.length) {
+        const i = left.findIndex((n) => n.dependencies.every((d) => done.has(d) || !inGraph.has(d)));
+        if (i < 0) throw new Error(`dependency cycle among ${left.map((n) => n.urn).join(", ")}`);
+        const [n] = left.splice(i, 1);
+        done.add(n.urn);
+        order.push(n);
+    }
+    return order;
+}

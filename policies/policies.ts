@@ -1,9 +1,10 @@
 import type { Policies } from "@pulumi/policy";
 import { bastionHardening } from "./rules/bastionHardening";
 import { commandEnvironment } from "./rules/commandEnvironment";
+import { declaredKind } from "./rules/declaredKind";
 import { destructiveAfterEvidence } from "./rules/destructiveAfterEvidence";
 import { drainExcludesQuarantined } from "./rules/drainExcludesQuarantined";
-import { firewallDenyAllow } from "./rules/firewallRules";
+import { firewallDenyAllow } from "./rules/firewallDenyAllow";
 import { firewallTargetTags } from "./rules/firewallTargetTags";
 import { incidentId } from "./rules/incidentId";
 import { networkPolicySelector } from "./rules/networkPolicySelector";
@@ -20,6 +21,7 @@ export const POLICIES: Policies = [
     networkPolicySelector,
     bastionHardening,
     destructiveAfterEvidence,
+    declaredKind,
     commandEnvironment,
     drainExcludesQuarantined,
     triggersDeleteBeforeReplace,

@@ -1,17 +1,19 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { waitsFor as graphWaitsFor } from "../../core/graph";
 import { destructiveAction, isEvidence } from "../lib/evidence";
 import { failClosed, isUnknownValueError } from "../lib/unknown";
 
 /** Every URN `r` waits for, directly or through the resources it waits for. */
 function waitsFor(r: PolicyResource): Set<string> {
-    const seen = new Set<string>();
-    const todo = [...r.dependencies];
-    for (let d = todo.pop(); d !== undefined; d = todo.pop()) {
-        if (seen.has(d.urn)) continue;
-        seen.add(d.urn);
-        todo.push(...d.dependencies);
+    const node = (x: PolicyResource) => ({ urn: x.urn, dependencies: x.dependencies.map((d) => d.urn) });
+    const index = new Map<string, ReturnType<typeof node>>();
+    const todo = [r];
+    for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+        if (index.has(x.urn)) continue;
+        index.set(x.urn, node(x));
+        todo.push(...x.dependencies);
     }
-    return seen;
+    return graphWaitsFor(index.get(r.urn)!, index);
 }
 
 /**

@@ -12,13 +12,14 @@ import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, remember, type Memory } from "./memory";
+import type { QuarantineOutputs } from "./outputs";
 
 /**
  * The incident program: validate config, read the pod, node, VM and disks, then declare the
  * quarantine for the configured level. `pulumi up` converges on it; `pulumi destroy` takes it down
  * and leaves the evidence (snapshots, bucket, artifacts, manifest) behind.
  */
-export async function incident(): Promise<Record<string, unknown>> {
+export async function incident(): Promise<QuarantineOutputs> {
     let cfg: QuarantineConfig;
     let found: Incident;
     let memory: Memory | undefined;
@@ -34,7 +35,7 @@ export async function incident(): Promise<Record<string, unknown>> {
     return await declareQuarantine(cfg, found, memory);
 }
 
-export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory?: Memory): Promise<Record<string, unknown>> {
+export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory?: Memory): Promise<QuarantineOutputs> {
     const names = incidentNames(cfg.incidentId);
     const id = names.id;
     const level = LEVELS.indexOf(cfg.level);
@@ -81,7 +82,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
         identity: gcp.organizations.getClientOpenIdUserInfoOutput().email,
     });
 
-    const outputs: Record<string, unknown> = {
+    const summary = {
         incidentId: id,
         level: cfg.level,
         snapshotNames: snapshots.snapshotNames,
@@ -99,16 +100,17 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
     };
     const oneWay: string[] = [];
 
+    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement"> = {};
     if (pods) {
-        warnings(cfg, found, outputs);
         const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
         oneWay.push(...c.oneWay);
-        Object.assign(outputs, {
+        isolation = {
             nodeIsolation: cfg.nodeIsolation,
             isolationTag: names.isolationTag,
             bastionSshCommand: c.bastions[0].sshCommand,
             bastionSshCommands: c.bastions.map((b) => b.sshCommand),
-        });
+            networkPolicyEnforcement: warnings(cfg, found),
+        };
         if (isDestructive(cfg.level)) {
             const escalation = new Escalation(`${id}/escalate`, {
                 names,
@@ -133,7 +135,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
             `Lowering quarantine:level from ${memory.level} to ${cfg.level} does not bring anything back. Still gone: ${stillGone.join("; ")}`,
         );
     }
-    return { ...outputs, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
+    return { ...summary, ...isolation, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
 }
 
 /**
@@ -147,19 +149,17 @@ async function registrationsSent(): Promise<void> {
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-function warnings(cfg: QuarantineConfig, found: Incident, outputs: Record<string, unknown>): void {
-    if (found.cluster) {
-        outputs.networkPolicyEnforcement = `verified on cluster ${found.cluster.name}`;
-    } else {
-        outputs.networkPolicyEnforcement = "not verified: set quarantine:cluster.name and quarantine:cluster.location";
-        void pulumi.log.warn(
-            "NetworkPolicy enforcement was not verified: without it the pod's deny-all policy is a silent no-op. " +
-                "Set quarantine:cluster.name and quarantine:cluster.location so preview checks it.",
-        );
-    }
+/** Warns about what weakens the pods' isolation; returns the NetworkPolicy enforcement finding. */
+function warnings(cfg: QuarantineConfig, found: Incident): string {
     if (!cfg.detachLabels) {
         void pulumi.log.warn(
             "quarantine:detachLabels is false: any existing NetworkPolicy that selects the pod's labels and allows traffic overrides the deny-all.",
         );
     }
+    if (found.cluster) return `verified on cluster ${found.cluster.name}`;
+    void pulumi.log.warn(
+        "NetworkPolicy enforcement was not verified: without it the pod's deny-all policy is a silent no-op. " +
+            "Set quarantine:cluster.name and quarantine:cluster.location so preview checks it.",
+    );
+    return "not verified: set quarantine:cluster.name and quarantine:cluster.location";
 }

@@ -29,18 +29,7 @@ export interface Recorded {
     readonly protect: boolean;
 }
 
-/** Every URN `r` waits for, directly or through other resources of `index`. */
-export function waitsFor(r: { readonly dependencies: readonly string[] }, index: ReadonlyMap<string, { readonly dependencies: readonly string[] }>): Set<string> {
-    const seen = new Set<string>();
-    const todo = [...r.dependencies];
-    while (todo.length) {
-        const u = todo.pop()!;
-        if (seen.has(u)) continue;
-        seen.add(u);
-        todo.push(...(index.get(u)?.dependencies ?? []));
-    }
-    return seen;
-}
+export { waitsFor } from "../../core/graph";
 
 export interface Invocation {
     readonly token: string;

@@ -1,4 +1,6 @@
+import { depths } from "../../core/graph";
 import { scriptHeader } from "../../core/stepHeader";
+import type { ResolvedOutputs } from "../incident/outputs";
 import type { Recorded, RunResult } from "./engine";
 
 /**
@@ -144,20 +146,9 @@ function rank(r: Recorded): number {
 /** Steps in dependency order; wave n+1 holds the steps whose last prerequisite is in wave n. */
 export function planSteps(result: RunResult): PlanStep[] {
     const steps = result.resources.filter((r) => r.custom && !r.read);
-    const byUrn = new Map(steps.map((r) => [r.urn, r]));
-    const wave = new Map<string, number>();
-    const waveOf = (r: Recorded, seen = new Set<string>()): number => {
-        const known = wave.get(r.urn);
-        if (known !== undefined) return known;
-        if (seen.has(r.urn)) throw new Error(`dependency cycle through ${r.name}`);
-        seen.add(r.urn);
-        const deps = r.dependencies.map((u) => byUrn.get(u)).filter((d): d is Recorded => d !== undefined);
-        const w = deps.length === 0 ? 1 : Math.max(...deps.map((d) => waveOf(d, seen))) + 1;
-        wave.set(r.urn, w);
-        return w;
-    };
+    const wave = depths(steps);
     const ordered = steps
-        .map((r, i) => ({ r, i, w: waveOf(r) }))
+        .map((r, i) => ({ r, i, w: wave.get(r.urn)! }))
         .sort((a, b) => a.w - b.w || rank(a.r) - rank(b.r) || a.i - b.i)
         .map((x) => x.r);
     const index = new Map(ordered.map((r, i) => [r.urn, i + 1]));
@@ -171,11 +162,11 @@ export function planSteps(result: RunResult): PlanStep[] {
 }
 
 export function renderPlan(result: RunResult): string {
-    const o = result.outputs;
+    const o = result.outputs as ResolvedOutputs;
     const out: string[] = [];
     out.push(`Containment plan for incident ${o.incidentId}: level ${o.level}${o.nodeIsolation ? `, node isolation ${o.nodeIsolation}` : ""}`);
     out.push("", "Found (reads; `pulumi preview` shows them as =read):");
-    for (const n of o.nodes as any[]) {
+    for (const n of o.nodes) {
         out.push(`  node ${n.node} (${n.zone}) runs ${n.pods.join(", ")}`);
         out.push(`    group ${n.instanceGroup ?? "none"}, external IP ${n.externalIp ?? "none"}, disks ${n.disks.join(", ")}`);
     }
@@ -191,13 +182,13 @@ export function renderPlan(result: RunResult): string {
         out.push(`        destroy: ${s.destroy}`);
     }
     out.push("", "One-way actions (pulumi destroy does not undo them):");
-    for (const a of (o.oneWayActions as string[]) ?? []) out.push(`  - ${a}`);
-    if (((o.oneWayActions as string[]) ?? []).length === 0) out.push("  none");
-    if (((o.stillGone as string[]) ?? []).length > 0) {
+    for (const a of o.oneWayActions ?? []) out.push(`  - ${a}`);
+    if ((o.oneWayActions ?? []).length === 0) out.push("  none");
+    if ((o.stillGone ?? []).length > 0) {
         out.push("", "Still gone from earlier updates (lowering the level does not bring them back):");
-        for (const a of o.stillGone as string[]) out.push(`  - ${a}`);
+        for (const a of o.stillGone) out.push(`  - ${a}`);
     }
-    for (const n of (o.evidenceNotes as string[]) ?? []) out.push("", `note: ${n}`);
+    for (const n of o.evidenceNotes ?? []) out.push("", `note: ${n}`);
     if (o.bastionSshCommand) out.push("", `Inspect through the bastion: ${o.bastionSshCommand}`);
     for (const w of result.warnings) out.push("", `warning: ${w}`);
     return out.join("\n");

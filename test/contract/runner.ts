@@ -1,3 +1,4 @@
+import { inDependencyOrder } from "../../core/graph";
 import type { Recorded, RunResult } from "../../stacks/plan/engine";
 import type { Fakes, ScriptResult } from "../fakes/tools";
 import { mergePatch } from "../fakes/kubeResources";
@@ -104,17 +105,8 @@ export function orderSteps(result: RunResult): Step[] {
     // Depending on a component means depending on everything under it.
     const descendants = (urn: string): string[] => all.filter((c) => c.parent === urn).flatMap((c) => [c.urn, ...descendants(c.urn)]);
     const deps = new Map(acting.map((r) => [r.urn, new Set(r.dependencies.flatMap((d) => (byUrn.get(d)?.custom === false ? descendants(d) : [d])))]));
-    const done = new Set(all.filter((r) => !r.custom || r.read).map((r) => r.urn));
-    const order: Step[] = [];
-    const left = [...acting];
-    while (left.length) {
-        const i = left.findIndex((r) => [...deps.get(r.urn)!].every((d) => done.has(d) || !byUrn.has(d)));
-        if (i < 0) throw new Error(`dependency cycle among ${left.map((r) => r.name).join(", ")}`);
-        const [r] = left.splice(i, 1);
-        done.add(r.urn);
-        order.push(classify(r));
-    }
-    return order;
+    const graph = acting.map((r) => ({ urn: r.urn, dependencies: [...deps.get(r.urn)!], r }));
+    return inDependencyOrder(graph).map((n) => classify(n.r));
 }
 
 function classify(r: Recorded): Step {

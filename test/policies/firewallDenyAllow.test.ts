@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IAP_RANGE as PROGRAM_IAP_RANGE } from "../../core/labels";
 import { IAP_RANGE } from "../../policies/lib/network";
-import { firewallDenyAllow } from "../../policies/rules/firewallRules";
+import { firewallDenyAllow } from "../../policies/rules/firewallDenyAllow";
 import { resourceArgs, skipReason, UNKNOWN_NUMBER, violations } from "./args";
 import { bastion, firewall } from "./fixtures";
 

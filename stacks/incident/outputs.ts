@@ -1,0 +1,47 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Manifest } from "../../components/chainOfCustody";
+import type { Level } from "../../core/levels";
+import type { NodeIsolationMode } from "../config";
+import type { Memory } from "./memory";
+
+/** What the stack found on one node, as its outputs (and the offline plan) show it. */
+export interface NodeSummary {
+    readonly node: string;
+    readonly zone: string;
+    readonly instanceGroup: string | null;
+    readonly externalIp: string | null;
+    readonly disks: string[];
+    readonly pods: string[];
+}
+
+/**
+ * The stack's outputs: computed once by the program, read by the offline plan (`render.ts`), by
+ * the stack's own memory on the next update (`memory.ts`), and by a responder
+ * (`pulumi stack output …`).
+ */
+export interface QuarantineOutputs {
+    readonly incidentId: string;
+    readonly level: Level;
+    readonly snapshotNames: pulumi.Input<string[]>;
+    readonly evidenceBucket: pulumi.Input<string>;
+    readonly custodyManifest: pulumi.Input<Manifest>;
+    readonly custodyManifestObject: pulumi.Input<string>;
+    readonly nodes: NodeSummary[];
+    /** From `isolate` up. */
+    readonly nodeIsolation?: NodeIsolationMode;
+    readonly isolationTag?: string;
+    readonly bastionSshCommand?: pulumi.Input<string>;
+    readonly bastionSshCommands?: pulumi.Input<string>[];
+    /** Whether preview could verify that the cluster enforces NetworkPolicy. From `isolate` up. */
+    readonly networkPolicyEnforcement?: string;
+    /** What `pulumi destroy` will not undo, for this update's level. */
+    readonly oneWayActions: string[];
+    /** One-way actions of earlier updates that a lower level does not bring back. */
+    readonly stillGone: string[];
+    /** What was deliberately not captured, and why. */
+    readonly evidenceNotes: string[];
+    readonly memory: Memory;
+}
+
+/** The outputs as the next update and the offline plan read them: every value resolved. */
+export type ResolvedOutputs = pulumi.Unwrap<QuarantineOutputs>;
