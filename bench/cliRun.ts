@@ -5,8 +5,8 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { load } from "js-yaml";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { clusterMocks } from "../stacks/plan/engine";
-import { sampleCluster, SAMPLE_PROJECT } from "../stacks/plan/sampleCluster";
+import { clusterMocks } from "../tools/mockEngine/engine";
+import { sampleCluster, SAMPLE_PROJECT } from "../tools/mockEngine/sampleCluster";
 
 /**
  * Runs the program the way `pulumi up` does, minus the Go binaries: the SDK's own launcher

@@ -1,4 +1,4 @@
-import type { RunResult } from "../stacks/plan/engine";
+import type { RunResult } from "../tools/mockEngine/engine";
 import { byUrn, chainLength, depths, isEvidence, longestChain, milestones, stepsOf, title, type Step } from "./graph";
 import { costOf, LATENCY, type Tools } from "./latency";
 import { simulate, type Machine } from "./simulate";

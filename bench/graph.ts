@@ -1,6 +1,6 @@
 export { depsOf, depths, indexOf as byUrn, longestChain, waitsFor } from "../core/graph";
 import { scriptHeader, stepKind } from "../core/stepHeader";
-import type { Recorded } from "../stacks/plan/engine";
+import type { Recorded } from "../tools/mockEngine/engine";
 
 /**
  * Pure critical-path code over a recorded run: which steps are the milestones of a containment,

@@ -1,5 +1,5 @@
-import { runIncident, type RunResult } from "../stacks/plan/engine";
-import { configFor, scaledCluster } from "../stacks/plan/sampleCluster";
+import { runIncident, type RunResult } from "../tools/mockEngine/engine";
+import { configFor, scaledCluster } from "../tools/mockEngine/sampleCluster";
 import { isDestructive, LEVELS, type Level } from "../core/levels";
 import type { NodeIsolationMode } from "../stacks/config";
 

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { runIncident, waitsFor, type Recorded, type RunResult } from "../stacks/plan/engine";
-import { configFor, sampleCluster, type FakeCluster } from "../stacks/plan/sampleCluster";
+import { runIncident, waitsFor, type Recorded, type RunResult } from "../tools/mockEngine/engine";
+import { configFor, sampleCluster, type FakeCluster } from "../tools/mockEngine/sampleCluster";
 
 export interface Scenario {
     cluster?: FakeCluster;

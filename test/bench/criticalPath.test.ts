@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../stacks/plan/engine";
+import type { RunResult } from "../../tools/mockEngine/engine";
 import { analyse } from "../../bench/criticalPath";
 import { byUrn, isDrain, isEvidence, milestones, stepsOf, title, waitsFor, type Step } from "../../bench/graph";
 import { benchLevels, MODES, runScenario, type Scenario } from "../../bench/scenario";

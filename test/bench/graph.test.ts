@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptFrom, uses } from "../../components/shell";
 import type { StepKind } from "../../core/stepHeader";
-import type { Recorded } from "../../stacks/plan/engine";
+import type { Recorded } from "../../tools/mockEngine/engine";
 import { chainLength, depths, isDestructive, isEvidence, isTag, longestChain } from "../../bench/graph";
 import { simulate } from "../../bench/simulate";
 

@@ -6,7 +6,7 @@
  *      `nodeargs` (`--require ts-node/register/transpile-only`); otherwise ts-node registered
  *      exactly as @pulumi/pulumi/cmd/run/run.js does (same typescript/ts-node lookup via the SDK's
  *      tsutils, same tsconfig, same transpileOnly rule, same compilerOptions overrides);
- *   2. points the SDK at the mock engine (stacks/plan/engine.ts `clusterMocks`) and the sample
+ *   2. points the SDK at the mock engine (tools/mockEngine/engine.ts `clusterMocks`) and the sample
  *      cluster's config BEFORE the program is loaded;
  *   3. requires Pulumi.yaml's `main` and awaits its export (calling it first if it is a function,
  *      as run.js does);
@@ -167,8 +167,8 @@ async function main() {
 
     // Same SDK instance the program will bind to (resolved from the project root).
     const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [ROOT] }));
-    const { clusterMocks } = require(path.join(ROOT, "stacks", "plan", "engine.ts"));
-    const { sampleCluster, configFor } = require(path.join(ROOT, "stacks", "plan", "sampleCluster.ts"));
+    const { clusterMocks } = require(path.join(ROOT, "tools", "mockEngine", "engine.ts"));
+    const { sampleCluster, configFor } = require(path.join(ROOT, "tools", "mockEngine", "sampleCluster.ts"));
     const cluster = sampleCluster();
     pulumi.runtime.setMocks(clusterMocks(cluster), "quarantine", "incident-42", false, "organization");
     pulumi.runtime.setAllConfig(configFor([cluster.pods[0]], overrides));

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from "fs";
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { scaledCluster } from "../../stacks/plan/sampleCluster";
+import { scaledCluster } from "../../tools/mockEngine/sampleCluster";
 import { Plan, run } from "../harness";
 import { standIns } from "../standIns";
 

@@ -5,7 +5,7 @@ import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { capturePodOverrides, HOST_COMMANDS, parseArtifacts } from "../../components/evidenceCapture";
 import { assemble } from "../../components/shell";
-import { scaledCluster, sampleCluster } from "../../stacks/plan/sampleCluster";
+import { scaledCluster, sampleCluster } from "../../tools/mockEngine/sampleCluster";
 import { run } from "../harness";
 import { standIns, type StandIns } from "../standIns";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_NODE, sampleCluster } from "../../stacks/plan/sampleCluster";
+import { SAMPLE_NODE, sampleCluster } from "../../tools/mockEngine/sampleCluster";
 import { blockingBudget } from "../fakes/seed";
 import { Fakes, TOKENS } from "../fakes/tools";
 import { CONTEXT } from "./scenario";

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { sampleCluster } from "../../stacks/plan/sampleCluster";
+import { sampleCluster } from "../../tools/mockEngine/sampleCluster";
 import type { Effect, Fault } from "../fakes/http";
 import { Fakes } from "../fakes/tools";
 import { Quarantine, StepFailed, type Phase, type Step } from "./runner";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEVELS } from "../../core/levels";
-import type { RunResult } from "../../stacks/plan/engine";
-import { SAMPLE_NODE, sampleCluster } from "../../stacks/plan/sampleCluster";
+import type { RunResult } from "../../tools/mockEngine/engine";
+import { SAMPLE_NODE, sampleCluster } from "../../tools/mockEngine/sampleCluster";
 import { Fakes } from "../fakes/tools";
 import { Quarantine, type Step } from "./runner";
 import { CONTEXT, INCIDENT, diff, observable, planFor, unexplained } from "./scenario";

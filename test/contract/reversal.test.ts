@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../stacks/plan/engine";
-import { SAMPLE_NODE, sampleCluster, type FakeCluster } from "../../stacks/plan/sampleCluster";
+import type { RunResult } from "../../tools/mockEngine/engine";
+import { SAMPLE_NODE, sampleCluster, type FakeCluster } from "../../tools/mockEngine/sampleCluster";
 import { Fakes, requireTools } from "../fakes/tools";
 import { Quarantine } from "./runner";
 import { CONTEXT, planFor } from "./scenario";

@@ -1,5 +1,5 @@
 import { inDependencyOrder } from "../../core/graph";
-import type { Recorded, RunResult } from "../../stacks/plan/engine";
+import type { Recorded, RunResult } from "../../tools/mockEngine/engine";
 import type { Fakes, ScriptResult } from "../fakes/tools";
 import { mergePatch } from "../fakes/kubeResources";
 

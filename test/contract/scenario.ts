@@ -1,5 +1,5 @@
-import { runIncident, type RunResult } from "../../stacks/plan/engine";
-import { configFor, sampleCluster, type FakeCluster } from "../../stacks/plan/sampleCluster";
+import { runIncident, type RunResult } from "../../tools/mockEngine/engine";
+import { configFor, sampleCluster, type FakeCluster } from "../../tools/mockEngine/sampleCluster";
 import type { Fakes } from "../fakes/tools";
 
 /** Shared by the contract tests: the sample incident, its plan at a level, and state comparison. */

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import type { FakeCluster } from "../../stacks/plan/sampleCluster";
+import type { FakeCluster } from "../../tools/mockEngine/sampleCluster";
 
 /** The Compute Engine fake's state: plain data, so a snapshot restores into any instance of it. */
 

@@ -1,4 +1,4 @@
-import type { FakeCluster } from "../../stacks/plan/sampleCluster";
+import type { FakeCluster } from "../../tools/mockEngine/sampleCluster";
 import { KubeFake } from "./kube";
 
 /**

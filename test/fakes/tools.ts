@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { delimiter, join } from "path";
-import type { FakeCluster } from "../../stacks/plan/sampleCluster";
+import type { FakeCluster } from "../../tools/mockEngine/sampleCluster";
 import { ComputeFake } from "./compute";
 import { computeStateFor, type ComputeSeed } from "./computeState";
 import { KubeFake } from "./kube";

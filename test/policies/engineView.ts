@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policies/policies";
-import type { RunResult } from "../../stacks/plan/engine";
+import type { RunResult } from "../../tools/mockEngine/engine";
 import { NotApplicable, resourceArgs, skipReason, stackArgs, stackViolations, UNKNOWN, violations, type Declared } from "./args";
 
 /**

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { destructiveAction } from "../../policies/lib/evidence";
 import { isDestructive, LEVELS } from "../../core/levels";
-import { scaledCluster } from "../../stacks/plan/sampleCluster";
+import { scaledCluster } from "../../tools/mockEngine/sampleCluster";
 import { run, type Scenario } from "../harness";
 import { coverage, engineView, evaluate, type EngineResource } from "./engineView";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { COMMAND_TYPES, isEvidence } from "../../policies/lib/evidence";
 import { LEVELS } from "../../core/levels";
-import { scaledCluster } from "../../stacks/plan/sampleCluster";
+import { scaledCluster } from "../../tools/mockEngine/sampleCluster";
 import { run } from "../harness";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleCluster, SAMPLE_NODE, type FakeCluster, type FakePod } from "../../../stacks/plan/sampleCluster";
+import { sampleCluster, SAMPLE_NODE, type FakeCluster, type FakePod } from "../../../tools/mockEngine/sampleCluster";
 import { run } from "../../harness";
 
 const confirm = { "quarantine:confirm": "incident-42" };

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
+import { SAMPLE_NODE } from "../../../tools/mockEngine/sampleCluster";
 import { Plan, run } from "../../harness";
 
 /** Order is a safety property: each rule here is a `dependsOn` in the program. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import type { Recorded } from "../../../stacks/plan/engine";
-import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../../stacks/plan/sampleCluster";
+import type { Recorded } from "../../../tools/mockEngine/engine";
+import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../../tools/mockEngine/sampleCluster";
 import { CLUSTER_CONFIG, run } from "../../harness";
 
 async function refusal(cluster: FakeCluster, config: Record<string, string>): Promise<{ message: string; recorded: Recorded[]; error: unknown }> {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { IAP_RANGE } from "../../../core/labels";
-import { SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
+import { SAMPLE_NODE } from "../../../tools/mockEngine/sampleCluster";
 import { Plan, run } from "../../harness";
 
 /** Each step of the GKE runbook, as the `isolate` level declares it for the sample incident. */

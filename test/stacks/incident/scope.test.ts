@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFor, sampleCluster, scaledCluster, SAMPLE_NODE } from "../../../stacks/plan/sampleCluster";
+import { configFor, sampleCluster, scaledCluster, SAMPLE_NODE } from "../../../tools/mockEngine/sampleCluster";
 import { run } from "../../harness";
 
 describe("observe", () => {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -22,11 +21,17 @@ func main() {
 	if len(os.Args) != 2 {
 		log.Fatal("usage: gen VERSION")
 	}
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", providerModule).Output()
+	// go mod download, unlike go list -m, fetches the module's files when the
+	// build list so far needed only its go.mod.
+	out, err := exec.Command("go", "mod", "download", "-json", providerModule).Output()
 	if err != nil {
-		log.Fatalf("go list -m %s: %v", providerModule, err)
+		log.Fatalf("go mod download %s: %v", providerModule, err)
 	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "cmd", "pulumi-resource-kubernetes")
+	var mod struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		log.Fatalf("go mod download %s: no directory (%v) %s", providerModule, err, mod.Error)
+	}
+	dir := filepath.Join(mod.Dir, "cmd", "pulumi-resource-kubernetes")
 
 	raw, err := os.ReadFile(filepath.Join(dir, "schema.json"))
 	if err != nil {

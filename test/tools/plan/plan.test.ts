@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { runIncident } from "../../../stacks/plan/engine";
-import { clusterFor, flattenStackConfig, planOptions } from "../../../stacks/plan/plan";
-import { planSteps, renderPlan } from "../../../stacks/plan/render";
+import { runIncident } from "../../../tools/mockEngine/engine";
+import { clusterFor, flattenStackConfig, planOptions } from "../../../tools/plan/plan";
+import { planSteps, renderPlan } from "../../../tools/plan/render";
 
 const EXAMPLE = "stacks/Pulumi.incident-42.example.yaml";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "fs";
 import { basename } from "path";
 import { load } from "js-yaml";
-import { runIncident, type RunOptions } from "./engine";
+import { runIncident, type RunOptions } from "../mockEngine/engine";
 import { renderPlan } from "./render";
-import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "./sampleCluster";
+import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../mockEngine/sampleCluster";
 
 /**
  * `npm run plan [-- stacks/Pulumi.incident-42.example.yaml]`: the containment plan, offline.

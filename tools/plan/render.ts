@@ -1,7 +1,7 @@
 import { depths } from "../../core/graph";
 import { scriptHeader } from "../../core/stepHeader";
-import type { ResolvedOutputs } from "../incident/outputs";
-import type { Recorded, RunResult } from "./engine";
+import type { ResolvedOutputs } from "../../stacks/incident/outputs";
+import type { Recorded, RunResult } from "../mockEngine/engine";
 
 /**
  * Turns a recorded run into the containment plan a responder reads before `pulumi up`: every

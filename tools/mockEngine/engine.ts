@@ -136,7 +136,7 @@ export async function runIncident(opts: RunOptions): Promise<RunResult> {
     console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
     try {
         // Loaded late so the program binds to the runtime configured above.
-        const { incident } = await import("../incident/program");
+        const { incident } = await import("../../stacks/incident/program");
         const raw = await incident();
         // With unknowns: in a preview, a value computed by the cloud is unknown and must not hang.
         const lifted = pulumi.output(raw) as unknown as { promise(withUnknowns: boolean): Promise<Record<string, any>> };
