@@ -6,7 +6,8 @@ import { performance } from "perf_hooks";
 import { load } from "js-yaml";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { clusterMocks } from "../tools/mockEngine/engine";
-import { sampleCluster, SAMPLE_PROJECT } from "../tools/mockEngine/sampleCluster";
+import { sampleCluster } from "../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../tools/mockEngine/scenario";
 
 /**
  * Runs the program the way `pulumi up` does, minus the Go binaries: the SDK's own launcher
@@ -93,12 +94,7 @@ export interface CliRun {
 /** One cold run of `main` through run.js with the given runtime options. Rejects on failure. */
 export async function runLikeCli(engine: Engine, options: RuntimeOptions, main: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     const run = path.dirname(require.resolve("@pulumi/pulumi/cmd/run"));
-    const config = {
-        "quarantine:pods": JSON.stringify(["default/compromised-pod"]),
-        "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
-        "gcp:project": SAMPLE_PROJECT,
-        "kubernetes:context": "gke_acme-prod_us-central1_prod",
-    };
+    const { config } = sampleScenario();
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_") && k !== "NODE_OPTIONS"));
     const childEnv = { ...clean, ...env, PULUMI_CONFIG: JSON.stringify(config), ...(options.typescript ? { PULUMI_NODEJS_TYPESCRIPT: "true" } : {}) };
     const args = [...options.nodeargs, run, "--monitor", engine.address, "--engine", engine.address, "--project", "quarantine", "--stack", "incident-42", "--organization", "organization", "--pwd", ROOT, main];

@@ -1,6 +1,7 @@
 import { runIncident, type RunResult } from "../tools/mockEngine/engine";
-import { configFor, scaledCluster } from "../tools/mockEngine/sampleCluster";
-import { isDestructive, LEVELS, type Level } from "../core/levels";
+import { scaledCluster } from "../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../tools/mockEngine/scenario";
+import { LEVELS, type Level } from "../core/levels";
 import type { NodeIsolationMode } from "../stacks/config";
 
 /** The incident sizes the issue asks for: N compromised pods over ⌈N/4⌉ nodes. */
@@ -29,12 +30,5 @@ export function nodesFor(pods: number): number {
 
 /** Runs the program under the recording mock engine, as `pulumi up` (not a preview) would. */
 export function runScenario(s: Scenario): Promise<RunResult> {
-    const cluster = scaledCluster(s.pods);
-    const config = configFor(cluster.pods, {
-        "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
-        "quarantine:nodeIsolation": s.mode,
-        "quarantine:level": s.level,
-        ...(isDestructive(s.level) ? { "quarantine:confirm": "incident-42" } : {}),
-    });
-    return runIncident({ cluster, config, stack: "incident-42" });
+    return runIncident(sampleScenario({ cluster: scaledCluster(s.pods), level: s.level, config: { "quarantine:nodeIsolation": s.mode } }));
 }

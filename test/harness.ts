@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { runIncident, waitsFor, type Recorded, type RunResult } from "../tools/mockEngine/engine";
-import { configFor, sampleCluster, type FakeCluster } from "../tools/mockEngine/sampleCluster";
+import type { FakeCluster } from "../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../tools/mockEngine/scenario";
 
 export interface Scenario {
     cluster?: FakeCluster;
@@ -14,12 +15,11 @@ export interface Scenario {
     previous?: Record<string, any>;
 }
 
-export const CLUSTER_CONFIG = { "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }) };
-
 /** Runs the program against the sample incident (the compromised pod only) unless told otherwise. */
 export async function run(s: Scenario = {}): Promise<Plan> {
-    const cluster = s.cluster ?? sampleCluster();
-    const config = s.rawConfig ?? configFor(s.cluster && s.cluster.pods.length > 0 ? s.cluster.pods : [sampleCluster().pods[0]], { ...CLUSTER_CONFIG, ...s.config });
+    const sample = sampleScenario({ cluster: s.cluster, config: s.config });
+    const cluster = sample.cluster;
+    const config = s.rawConfig ?? sample.config;
     const result = await runIncident({ cluster, config, stack: s.stack, preview: s.preview, previous: s.previous });
     return new Plan(result);
 }

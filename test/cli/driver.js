@@ -168,10 +168,10 @@ async function main() {
     // Same SDK instance the program will bind to (resolved from the project root).
     const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [ROOT] }));
     const { clusterMocks } = require(path.join(ROOT, "tools", "mockEngine", "engine.ts"));
-    const { sampleCluster, configFor } = require(path.join(ROOT, "tools", "mockEngine", "sampleCluster.ts"));
-    const cluster = sampleCluster();
-    pulumi.runtime.setMocks(clusterMocks(cluster), "quarantine", "incident-42", false, "organization");
-    pulumi.runtime.setAllConfig(configFor([cluster.pods[0]], overrides));
+    const { sampleScenario } = require(path.join(ROOT, "tools", "mockEngine", "scenario.ts"));
+    const sample = sampleScenario({ config: overrides });
+    pulumi.runtime.setMocks(clusterMocks(sample.cluster), "quarantine", sample.stack, false, "organization");
+    pulumi.runtime.setAllConfig(sample.config);
 
     const program = programPath();
     let exported = require(program);

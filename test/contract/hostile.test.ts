@@ -3,7 +3,8 @@ import { join } from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, LEVELS } from "../../stacks/config";
 import { runIncident, type RunResult } from "../../tools/mockEngine/engine";
-import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../tools/mockEngine/sampleCluster";
+import { sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../../tools/mockEngine/scenario";
 import type { Call } from "../fakes/http";
 import { Fakes } from "../fakes/tools";
 import { Quarantine } from "./runner";
@@ -31,7 +32,7 @@ const ALL: readonly [string, string][] = [...HOSTILE, COMBINED];
 const GCLOUD_VALUES = new Set([COMBINED[0], "-dash"]);
 
 describe("config validation", () => {
-    const base = configFor(sampleCluster().pods.slice(0, 1));
+    const base = sampleScenario({ verifyCluster: false }).config;
     it.each(HOSTILE)("refuses %j as a pod name and as a namespace", (v) => {
         for (const pod of [`default/${v}`, `${v}/web`]) {
             expect(() => parseConfig({ ...base, "quarantine:pods": JSON.stringify([pod]) }, "incident-42"), pod).toThrow(ConfigError);
@@ -43,7 +44,7 @@ describe("config validation", () => {
         const s = sampleCluster();
         const bad = 'gke-x$(touch "$CANARY")';
         const cluster: FakeCluster = { ...s, pods: [{ ...s.pods[0], node: bad }], nodes: [{ ...s.nodes[0], name: bad }] };
-        await expect(runIncident({ cluster, config: configFor([cluster.pods[0]]) })).rejects.toThrow(
+        await expect(runIncident({ cluster, config: sampleScenario({ cluster, pods: [cluster.pods[0]], verifyCluster: false }).config })).rejects.toThrow(
             `node ${JSON.stringify(bad)} (the pod's spec.nodeName) is not a valid Kubernetes node name; refusing to pass it to kubectl or gcloud`,
         );
     });

@@ -1,22 +1,17 @@
 import { runIncident, type RunResult } from "../../tools/mockEngine/engine";
-import { configFor, sampleCluster, type FakeCluster } from "../../tools/mockEngine/sampleCluster";
+import { sampleCluster, type FakeCluster } from "../../tools/mockEngine/sampleCluster";
+import { sampleScenario, SAMPLE_CONTEXT } from "../../tools/mockEngine/scenario";
+import type { Level } from "../../core/levels";
 import type { Fakes } from "../fakes/tools";
 
 /** Shared by the contract tests: the sample incident, its plan at a level, and state comparison. */
 
-export const CONTEXT = "gke_acme-prod_us-central1_prod";
+export const CONTEXT = SAMPLE_CONTEXT;
 export const INCIDENT = "42";
 
 /** Config for the sample's compromised pod at `level`; destructive levels carry their acknowledgement. */
 export function levelConfig(level: string, cluster: FakeCluster = sampleCluster(), extra: Record<string, string> = {}): Record<string, string> {
-    const confirm: Record<string, string> = level === "observe" || level === "isolate" ? {} : { "quarantine:confirm": `incident-${INCIDENT}` };
-    return configFor([cluster.pods[0]], {
-        "kubernetes:context": CONTEXT,
-        "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
-        "quarantine:level": level,
-        ...confirm,
-        ...extra,
-    });
+    return sampleScenario({ cluster, pods: [cluster.pods[0]], level: level as Level, stack: `incident-${INCIDENT}`, config: extra }).config;
 }
 
 export async function planFor(level: string, cluster: FakeCluster = sampleCluster(), extra: Record<string, string> = {}): Promise<RunResult> {

@@ -124,13 +124,3 @@ export function scaledCluster(pods: number, nodes = Math.max(1, Math.ceil(pods /
         clusters: sampleCluster().clusters,
     };
 }
-
-/** Config keys a responder would set for `pods` of a fake cluster. */
-export function configFor(pods: readonly FakePod[], extra: Record<string, string> = {}): Record<string, string> {
-    return {
-        "gcp:project": SAMPLE_PROJECT,
-        "kubernetes:context": "gke_acme-prod_us-central1_prod",
-        "quarantine:pods": JSON.stringify(pods.map((p) => `${p.namespace}/${p.name}`)),
-        ...extra,
-    };
-}

@@ -3,7 +3,8 @@ import { basename } from "path";
 import { load } from "js-yaml";
 import { runIncident, type RunOptions } from "../mockEngine/engine";
 import { renderPlan } from "./render";
-import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../mockEngine/sampleCluster";
+import { sampleCluster, SAMPLE_NODE, type FakeCluster } from "../mockEngine/sampleCluster";
+import { sampleScenario } from "../mockEngine/scenario";
 
 /**
  * `npm run plan [-- stacks/Pulumi.incident-42.example.yaml]`: the containment plan, offline.
@@ -54,14 +55,7 @@ export function clusterFor(config: Record<string, string>): FakeCluster {
 
 export function planOptions(file?: string): RunOptions {
     if (!file) {
-        const cluster = sampleCluster();
-        return {
-            cluster,
-            stack: "incident-42",
-            config: configFor([cluster.pods[0]], {
-                "quarantine:cluster": JSON.stringify({ name: "prod", location: "us-central1" }),
-            }),
-        };
+        return sampleScenario();
     }
     const config = flattenStackConfig(readFileSync(file, "utf8"));
     const stack = /^Pulumi\.(.+?)(\.example)?\.ya?ml$/.exec(basename(file))?.[1] ?? "incident-plan";

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { Recorded } from "../../../tools/mockEngine/engine";
-import { configFor, sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../../tools/mockEngine/sampleCluster";
-import { CLUSTER_CONFIG, run } from "../../harness";
+import { sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../../../tools/mockEngine/scenario";
+import { run } from "../../harness";
 
 async function refusal(cluster: FakeCluster, config: Record<string, string>): Promise<{ message: string; recorded: Recorded[]; error: unknown }> {
     try {
@@ -15,7 +16,7 @@ async function refusal(cluster: FakeCluster, config: Record<string, string>): Pr
 
 const sample = sampleCluster();
 const pod = sample.pods[0];
-const withCluster = (extra: Record<string, string> = {}) => configFor([pod], { ...CLUSTER_CONFIG, ...extra });
+const withCluster = (extra: Record<string, string> = {}) => sampleScenario({ pods: [pod], config: extra }).config;
 
 describe("config refused before anything is read or registered", () => {
     it.each([

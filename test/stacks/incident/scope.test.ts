@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configFor, sampleCluster, scaledCluster, SAMPLE_NODE } from "../../../tools/mockEngine/sampleCluster";
+import { sampleCluster, scaledCluster, SAMPLE_NODE } from "../../../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../../../tools/mockEngine/scenario";
 import { run } from "../../harness";
 
 describe("observe", () => {
@@ -110,7 +111,7 @@ describe("preview", () => {
 
     it("says when NetworkPolicy enforcement was not verified", async () => {
         const cluster = sampleCluster();
-        const plan = await run({ cluster, rawConfig: configFor([cluster.pods[0]]), preview: true });
+        const plan = await run({ cluster, rawConfig: sampleScenario({ cluster, pods: [cluster.pods[0]], verifyCluster: false }).config, preview: true });
         expect(plan.outputs.networkPolicyEnforcement).toBe(
             "not verified: set quarantine:cluster.name and quarantine:cluster.location",
         );
