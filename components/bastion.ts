@@ -5,10 +5,13 @@ import { IncidentNames } from "../core/incidentNames";
 import { bastionName } from "./naming";
 
 export interface BastionArgs {
+    /** The incident's names (the bastion's name and tag derive from them). */
     readonly names: IncidentNames;
+    /** Project the bastion runs in. */
     readonly project: string;
     /** Zone to run in: the first quarantined node's zone in this subnetwork. */
     readonly zone: string;
+    /** VPC network of the quarantined node(s). */
     readonly network: string;
     /** Subnetwork of the quarantined node(s), so the bastion reaches them on internal IPs. */
     readonly subnetwork: string;

@@ -5,10 +5,13 @@ import type { Artifact } from "./evidenceCapture";
 import { IncidentNames } from "../core/incidentNames";
 
 export interface ChainOfCustodyArgs {
+    /** The incident's names (the manifest's object name derives from them). */
     readonly names: IncidentNames;
+    /** Evidence bucket the manifest is written to. */
     readonly bucket: pulumi.Input<string>;
     /** What the capture scripts reported. */
     readonly artifacts: pulumi.Input<Artifact[]>;
+    /** Every disk snapshot of the incident, as the provider reported it. */
     readonly snapshots: readonly {
         readonly name: pulumi.Input<string>;
         readonly id: pulumi.Input<string>;

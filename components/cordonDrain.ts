@@ -5,9 +5,11 @@ import { IncidentNames } from "../core/incidentNames";
 import { shellCommand } from "./shell";
 
 export interface CordonDrainArgs {
+    /** The incident's names (its field manager co-owns the cordon). */
     readonly names: IncidentNames;
     /** Kubernetes node name. */
     readonly node: string;
+    /** kubectl context of the drain (the one the Kubernetes provider uses). */
     readonly kubeContext: string;
     /** kubectl duration bounding the drain, e.g. `5m`. */
     readonly drainTimeout: string;

@@ -13,22 +13,28 @@ export interface Workload {
 }
 
 export interface EscalationArgs {
+    /** The incident's names. */
     readonly names: IncidentNames;
+    /** Project of the quarantined VMs. */
     readonly project: string;
+    /** kubectl context of the escalation commands. */
     readonly kubeContext: string;
+    /** The level to reach; each includes the ones before it. */
     readonly level: DestructiveLevel;
+    /** The quarantined pods (`redeploy` deletes them). */
     readonly pods: readonly { readonly namespace: string; readonly name: string }[];
     /** Workloads owning the pods (bare pods own themselves and are covered by `redeploy`). */
     readonly workloads: readonly Workload[];
     /** `scale-to-zero` (default; reversed on destroy) or `delete` (one-way). */
     readonly workloadAction?: "scale-to-zero" | "delete";
+    /** Their nodes and VMs (`delete-node` deletes them). */
     readonly nodes: readonly { readonly name: string; readonly instance: string; readonly zone: string; readonly project: string }[];
     /**
      * Every snapshot and evidence capture of the incident (and the isolation): nothing here runs
      * before all of it has completed, so nothing is destroyed before it is preserved.
      */
     readonly after: pulumi.Resource[];
-    /** Node-level steps also wait for the node's quarantine (drain, tag) to finish. */
+    /** Node-level steps also wait for the node's quarantine (drain, tag) to finish. Default: nothing more. */
     readonly nodeAfter?: pulumi.Resource[];
 }
 

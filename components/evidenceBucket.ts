@@ -4,11 +4,13 @@ import { GCE_LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
 
 export interface EvidenceBucketArgs {
+    /** The incident's names (a created bucket's name and labels derive from them). */
     readonly names: IncidentNames;
+    /** Project a created bucket belongs to. */
     readonly project: string;
     /** Region for a bucket the stack creates: the affected nodes' region. */
     readonly location: string;
-    /** An existing bucket to use instead of creating one. */
+    /** An existing bucket to use instead of creating one. Default: the stack creates one. */
     readonly existing?: string;
     /** Retention of a created bucket, in days. Default 90. */
     readonly retentionDays?: number;

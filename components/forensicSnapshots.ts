@@ -14,7 +14,9 @@ export interface SnapshotDisk {
 }
 
 export interface ForensicSnapshotsArgs {
+    /** The incident's names (snapshot names and labels derive from them). */
     readonly names: IncidentNames;
+    /** Project the snapshots are created in. */
     readonly project: string;
     /** Every disk of every affected node, each once. */
     readonly disks: readonly SnapshotDisk[];

@@ -3,14 +3,17 @@ import { IncidentNames } from "../core/incidentNames";
 import { shellCommand } from "./shell";
 
 export interface NodeIsolationArgs {
+    /** The incident's names (the isolation tag derives from them). */
     readonly names: IncidentNames;
+    /** Project of the VM. */
     readonly project: string;
+    /** Zone of the VM. */
     readonly zone: string;
     /** GCE instance name of the node. */
     readonly instance: string;
-    /** Managed instance group that owns the VM, if any. */
+    /** Managed instance group that owns the VM. Default: none (no abandon step). */
     readonly mig?: { readonly name: string; readonly scope: "zone" | "region"; readonly location: string };
-    /** External IP found on the VM, if any; restored on destroy where GCE allows. */
+    /** External IP found on the VM; restored on destroy where GCE allows. Default: none (no removal step). */
     readonly externalIp?: string;
     /** Deletion protection as found, so destroy restores it instead of clearing it blindly. */
     readonly deletionProtection: boolean;

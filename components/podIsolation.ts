@@ -6,6 +6,7 @@ import { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming"
 import { shellCommand } from "./shell";
 
 export interface PodIsolationArgs {
+    /** The incident's names (labels, field manager and NetworkPolicy name derive from them). */
     readonly names: IncidentNames;
     /** Namespace of the pods; one NetworkPolicy per namespace covers all of them. */
     readonly namespace: string;

@@ -5,7 +5,9 @@ import { IncidentNames } from "../core/incidentNames";
 import { firewallRuleName } from "./naming";
 
 export interface QuarantineFirewallArgs {
+    /** The incident's names (rule names and tags derive from them). */
     readonly names: IncidentNames;
+    /** Project of the VPC network. */
     readonly project: string;
     /** VPC network name of the quarantined VMs. */
     readonly network: string;
