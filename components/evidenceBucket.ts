@@ -14,14 +14,21 @@ export interface EvidenceBucketArgs {
     readonly existing?: string;
     /** Retention of a created bucket, in days. Default 90. */
     readonly retentionDays?: number;
+    /**
+     * Lock the created bucket's retention policy: irreversible, and the bucket can't be deleted
+     * until its newest object's retention ends. The evidence owner's decision. Default false.
+     */
+    readonly lockRetention?: boolean;
 }
 
 /**
  * Where artifacts go. A bucket the stack creates is evidence itself: uniform access, public access
- * prevention enforced, versioning, a retention policy (objects can't be deleted or overwritten
- * before it expires), and `retainOnDelete` plus the provider's `deletionPolicy: ABANDON`, so
- * `pulumi destroy` leaves it and its objects in place. The retention policy is not locked: a
- * lock is irreversible and is the evidence owner's decision, not the responder's.
+ * prevention enforced, a retention policy (objects can't be deleted or overwritten before it
+ * expires), and `retainOnDelete` plus the provider's `deletionPolicy: ABANDON`, so
+ * `pulumi destroy` leaves it and its objects in place. No Object Versioning: Cloud Storage refuses
+ * it beside a retention policy ("Retention policies and Object Versioning are mutually exclusive",
+ * https://cloud.google.com/storage/docs/bucket-lock), and the retention policy already forbids
+ * overwrite and delete. The lock is off unless asked for (`lockRetention`): it is irreversible.
  */
 export class EvidenceBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -41,8 +48,7 @@ export class EvidenceBucket extends pulumi.ComponentResource {
                     location: args.location,
                     uniformBucketLevelAccess: true,
                     publicAccessPrevention: "enforced",
-                    versioning: { enabled: true },
-                    retentionPolicy: { retentionPeriod: String(days * 86400) },
+                    retentionPolicy: { retentionPeriod: String(days * 86400), isLocked: args.lockRetention === true },
                     labels: { [GCE_LABELS.incident]: args.names.id, [GCE_LABELS.evidence]: "bucket" },
                     forceDestroy: false,
                     deletionPolicy: "ABANDON",

@@ -34,6 +34,8 @@ export interface QuarantineConfig {
     /** Existing bucket for evidence; unset: the stack creates one. */
     readonly evidenceBucket?: string;
     readonly evidenceRetentionDays: number;
+    /** Lock the created bucket's retention policy (irreversible: the bucket can't be deleted until retention ends). */
+    readonly evidenceLock: boolean;
     readonly capture: { readonly exec: boolean; readonly debugImage: string; readonly namespace: string };
     readonly project: string;
     readonly kubeContext: string;
@@ -191,6 +193,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         workloadAction: d.workloadAction,
         evidenceBucket: d.evidenceBucket,
         evidenceRetentionDays: d.evidenceRetentionDays,
+        evidenceLock: d.evidenceLock,
         capture: d.capture,
         project,
         kubeContext,

@@ -80,6 +80,7 @@ export const schema = z
             .pipe(z.string().regex(/^([1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)$/, { message: "is not a number of days from 1 to 3650, e.g. 90" }))
             .transform(Number)
             .default(90),
+        evidenceLock: z.boolean({ error: "must be true or false, e.g. false" }).default(false),
         capture: z
             .object({
                 exec: z.boolean({ error: "must be true or false, e.g. false" }).default(false),

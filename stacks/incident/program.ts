@@ -57,6 +57,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
         location: found.nodes[0].zone.replace(/-[a-z]$/, ""),
         existing: cfg.evidenceBucket,
         retentionDays: cfg.evidenceRetentionDays,
+        lockRetention: cfg.evidenceLock,
     });
     const volatile = cfg.level === "observe" || cfg.nodeIsolation !== "immediate";
     if (!volatile) notes.push("node volatile state is not captured: nodeIsolation immediate cuts the node off before a capture pod could report");

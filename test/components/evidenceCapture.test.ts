@@ -10,15 +10,14 @@ import { run } from "../harness";
 import { standIns, type StandIns } from "../standIns";
 
 describe("evidence bucket", () => {
-    it("is created private, versioned, with a 90-day retention policy, and kept on destroy", async () => {
+    it("is created private, with an unlocked 90-day retention policy and no versioning, and kept on destroy", async () => {
         const [b] = (await run()).ofType("gcp:storage/bucket:Bucket");
         expect(b.inputs).toMatchObject({
             name: "acme-prod-quarantine-42",
             location: "us-central1",
             uniformBucketLevelAccess: true,
             publicAccessPrevention: "enforced",
-            versioning: { enabled: true },
-            retentionPolicy: { retentionPeriod: String(90 * 86400) },
+            retentionPolicy: { retentionPeriod: String(90 * 86400), isLocked: false },
             forceDestroy: false,
             deletionPolicy: "ABANDON",
         });
@@ -27,7 +26,17 @@ describe("evidence bucket", () => {
 
     it("honours quarantine:evidenceRetentionDays", async () => {
         const [b] = (await run({ config: { "quarantine:evidenceRetentionDays": "30" } })).ofType("gcp:storage/bucket:Bucket");
-        expect(b.inputs.retentionPolicy).toEqual({ retentionPeriod: String(30 * 86400) });
+        expect(b.inputs.retentionPolicy).toEqual({ retentionPeriod: String(30 * 86400), isLocked: false });
+    });
+
+    it("locks the retention policy when quarantine:evidenceLock is true", async () => {
+        const [b] = (await run({ config: { "quarantine:evidenceLock": "true" } })).ofType("gcp:storage/bucket:Bucket");
+        expect(b.inputs.retentionPolicy.isLocked).toBe(true);
+    });
+
+    it("declares no Object Versioning, which Cloud Storage refuses beside a retention policy", async () => {
+        const [b] = (await run()).ofType("gcp:storage/bucket:Bucket");
+        expect(b.inputs.versioning).toBeUndefined();
     });
 
     it("uses an existing bucket named by quarantine:evidenceBucket, read so preview shows it", async () => {

@@ -13,11 +13,12 @@ const POD_SHAPE = `is not a valid pod name: expected namespace/name, ${POD_EXAMP
 const NS_RULE = `is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), ${POD_EXAMPLE}`;
 const LIST_EXAMPLE = "e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f";
 const TOP_KEYS =
-    "pods, level, confirm, workloadAction, evidenceBucket, evidenceRetentionDays, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
+    "pods, level, confirm, workloadAction, evidenceBucket, evidenceRetentionDays, evidenceLock, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
 const DEFAULTS = {
     workloadAction: "scale-to-zero",
     evidenceBucket: undefined,
     evidenceRetentionDays: 90,
+    evidenceLock: false,
     capture: { exec: false, debugImage: "busybox:1.36", namespace: "kube-system" },
 };
 const NO_PROJECT = "gcp:project (unset) is required so every gcloud command names the project, e.g. pulumi config set gcp:project acme-prod";

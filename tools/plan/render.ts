@@ -68,7 +68,7 @@ function describe(r: Recorded): { title: string; detail: string[]; destroy: stri
         case "gcp:storage/bucket:Bucket":
             return {
                 title: `Evidence bucket ${i.name}`,
-                detail: [`${i.location}, uniform access, public access prevention ${i.publicAccessPrevention}, versioning, retention ${Number(i.retentionPolicy?.retentionPeriod) / 86400} days`],
+                detail: [`${i.location}, uniform access, public access prevention ${i.publicAccessPrevention}, retention ${Number(i.retentionPolicy?.retentionPeriod) / 86400} days${i.retentionPolicy?.isLocked ? " (locked)" : " (not locked)"}`],
                 destroy: kept(r),
             };
         case "gcp:storage/bucketObject:BucketObject":

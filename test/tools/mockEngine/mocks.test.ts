@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import { clusterMocks } from "../../../tools/mockEngine/mocks";
+import { sampleCluster } from "../../../tools/mockEngine/sampleCluster";
+
+const bucket = (inputs: Record<string, unknown>): MockResourceArgs => ({
+    type: "gcp:storage/bucket:Bucket",
+    name: "42/evidence/bucket",
+    inputs: { name: "acme-prod-quarantine-42", ...inputs },
+    provider: "",
+    id: "",
+    custom: true,
+});
+
+describe("the mock engine refuses what the real API refuses", () => {
+    it("refuses a bucket with both Object Versioning and a retention policy, as Cloud Storage does", () => {
+        const mocks = clusterMocks(sampleCluster());
+        expect(() => mocks.newResource(bucket({ versioning: { enabled: true }, retentionPolicy: { retentionPeriod: "7776000" } }))).toThrow(
+            "bucket acme-prod-quarantine-42: Object Versioning can't be enabled on a bucket with a retention policy (400)",
+        );
+    });
+
+    it("accepts a bucket with a retention policy alone", () => {
+        const mocks = clusterMocks(sampleCluster());
+        expect(() => mocks.newResource(bucket({ retentionPolicy: { retentionPeriod: "7776000" } }))).not.toThrow();
+    });
+});
