@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import type { Artifact } from "./evidenceCapture";
+import type { Artifact, NotCaptured } from "./evidenceCapture";
 import { IncidentNames } from "../core/incidentNames";
 
 export interface ChainOfCustodyArgs {
@@ -9,8 +9,10 @@ export interface ChainOfCustodyArgs {
     readonly names: IncidentNames;
     /** Evidence bucket the manifest is written to. */
     readonly bucket: pulumi.Input<string>;
-    /** What the capture scripts reported. */
+    /** What the capture scripts reported as uploaded. */
     readonly artifacts: pulumi.Input<Artifact[]>;
+    /** What they reported as not captured, and why. Default: nothing. */
+    readonly notCaptured?: pulumi.Input<NotCaptured[]>;
     /** Every disk snapshot of the incident, as the provider reported it. */
     readonly snapshots: readonly {
         readonly name: pulumi.Input<string>;
@@ -25,6 +27,8 @@ export interface ChainOfCustodyArgs {
 export interface Manifest {
     readonly incident: string;
     readonly artifacts: Artifact[];
+    /** Every artifact a capture could not take, and why: a gap in the evidence is recorded, not hidden. */
+    readonly notCaptured: NotCaptured[];
     readonly snapshots: { what: string; object: string; snapshotId: string; takenAt: string; takenBy: string }[];
 }
 
@@ -52,8 +56,8 @@ export class ChainOfCustody extends pulumi.ComponentResource {
                 })),
             );
         this.manifest = pulumi
-            .all([pulumi.output(args.artifacts), snapshots])
-            .apply(([artifacts, snaps]) => ({ incident: args.names.id, artifacts, snapshots: snaps }));
+            .all([pulumi.output(args.artifacts), pulumi.output(args.notCaptured ?? []), snapshots])
+            .apply(([artifacts, notCaptured, snaps]) => ({ incident: args.names.id, artifacts, notCaptured, snapshots: snaps }));
         const content = this.manifest.apply((m) => `${JSON.stringify(m, null, 2)}\n`);
         this.object = new gcp.storage.BucketObject(
             `${name}/manifest`,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
@@ -15,8 +16,8 @@ export interface CordonDrainArgs {
     readonly drainTimeout: string;
     /**
      * `true` when the node is cut off at once (`quarantine:nodeIsolation: immediate`): its kubelet
-     * then can't stop drained pods, so the drain is best effort and never fails the update.
-     * Default false.
+     * then can't stop drained pods, so the drain is best effort. Only the step's wording changes:
+     * in either mode the drain never fails the update. Default false.
      */
     readonly bestEffort?: boolean;
     /**
@@ -32,12 +33,14 @@ export interface CordonDrainArgs {
  * The cordon is a `NodePatch` (server-side apply, field manager per incident, never
  * `patchForce`): when two incidents share a node both own `spec.unschedulable`, and destroying
  * one leaves the node cordoned for the other. The drain skips `quarantine=true` pods, DaemonSet
- * pods (they can't move), and refuses unmanaged pods rather than delete them for good (no
- * `--force`): the error names them, and the responder decides.
+ * pods (they can't move), and leaves unmanaged pods rather than delete them for good (no
+ * `--force`). Containment first: a drain held up by a PodDisruptionBudget or an unmanaged pod
+ * ends at its timeout, exits 0 and says what it left on the node and why (its stdout, the
+ * `drains` stack output), so the node's cut-off, which waits for it, still happens.
  */
 export class CordonDrain extends pulumi.ComponentResource {
     public readonly cordon: k8s.core.v1.NodePatch;
-    public readonly drain: pulumi.Resource;
+    public readonly drain: command.local.Command;
 
     constructor(name: string, args: CordonDrainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:node:CordonDrain", name, {}, opts);
@@ -61,7 +64,7 @@ export class CordonDrain extends pulumi.ComponentResource {
             {
                 step: args.bestEffort
                     ? "Drain every pod but the quarantined ones (best effort: the node is already cut off)"
-                    : "Drain every pod but the quarantined ones",
+                    : "Drain every pod but the quarantined ones (bounded; the node is cut off when it ends)",
                 destroy:
                     "one-way: evicted pods were rescheduled elsewhere by their controllers; the node becomes schedulable again when the cordon is removed",
                 kind: "isolation",
@@ -70,8 +73,7 @@ export class CordonDrain extends pulumi.ComponentResource {
                     CONTEXT: args.kubeContext,
                     NODE: args.node,
                     TIMEOUT: args.drainTimeout,
-                    BEST_EFFORT: args.bestEffort ? "true" : "false",
-                    LEFT_NAMESPACES_TEMPLATE,
+                    LEFT_PODS_TEMPLATE,
                     BLOCKING_BUDGETS_TEMPLATE,
                 },
             },
@@ -82,9 +84,10 @@ export class CordonDrain extends pulumi.ComponentResource {
     }
 }
 
-/** Namespaces of the pods a drain leaves behind, DaemonSet pods (which it never evicts) aside. */
-export const LEFT_NAMESPACES_TEMPLATE =
-    '{{range .items}}{{$ds := false}}{{range .metadata.ownerReferences}}{{if eq .kind "DaemonSet"}}{{$ds = true}}{{end}}{{end}}{{if not $ds}}{{.metadata.namespace}}\n{{end}}{{end}}';
+/** `namespace/name managed|bare` per pod a drain left, DaemonSet pods (which it never evicts) aside. */
+export const LEFT_PODS_TEMPLATE =
+    "{{range .items}}{{$ds := false}}{{$owned := false}}{{range .metadata.ownerReferences}}{{$owned = true}}{{if eq .kind \"DaemonSet\"}}{{$ds = true}}{{end}}{{end}}" +
+    "{{if not $ds}}{{.metadata.namespace}}/{{.metadata.name}} {{if $owned}}managed{{else}}bare{{end}}\n{{end}}{{end}}";
 /** One line per PodDisruptionBudget that allows no disruption now. */
 export const BLOCKING_BUDGETS_TEMPLATE =
     "{{range .items}}{{if not .status.disruptionsAllowed}}PodDisruptionBudget {{.metadata.namespace}}/{{.metadata.name}} allows no disruption now: evicting its pods waits for it\n{{end}}{{end}}";

@@ -32,9 +32,17 @@ export interface EvidenceBucketArgs {
  */
 export class EvidenceBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
+    /**
+     * The bucket's name, known before anything is created: for the volatile capture, which runs
+     * before the node's cut-off and so must not wait for the bucket (containment first).
+     */
+    public readonly name: string;
+    /** The created bucket, for what must wait for it; none for an existing bucket. */
+    public readonly bucket?: gcp.storage.Bucket;
 
     constructor(name: string, args: EvidenceBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:evidence:EvidenceBucket", name, {}, opts);
+        this.name = args.existing ?? `${args.project}-quarantine-${args.names.id}`;
         if (args.existing) {
             // A read, so preview shows the bucket was found (and fails if it was not).
             this.bucketName = gcp.storage.getBucketOutput({ name: args.existing }, { parent: this }).name;
@@ -43,7 +51,7 @@ export class EvidenceBucket extends pulumi.ComponentResource {
             const bucket = new gcp.storage.Bucket(
                 `${name}/bucket`,
                 {
-                    name: `${args.project}-quarantine-${args.names.id}`,
+                    name: this.name,
                     project: args.project,
                     location: args.location,
                     uniformBucketLevelAccess: true,
@@ -55,6 +63,7 @@ export class EvidenceBucket extends pulumi.ComponentResource {
                 },
                 { parent: this, retainOnDelete: true },
             );
+            this.bucket = bucket;
             this.bucketName = bucket.name;
         }
         this.registerOutputs({ bucketName: this.bucketName });

@@ -12,8 +12,14 @@ export interface EvidenceCaptureArgs {
     readonly project: string;
     /** kubectl context the captures read through. */
     readonly kubeContext: string;
-    /** Bucket the artifacts go to. */
-    readonly bucket: pulumi.Input<string>;
+    /** Name of the bucket the artifacts go to. */
+    readonly bucket: string;
+    /**
+     * What the captures wait for before uploading (the created bucket). Not the volatile capture:
+     * it runs before the node's cut-off, which never waits for the bucket; if the bucket is not
+     * there yet, it records the volatile state as not captured. Default: nothing.
+     */
+    readonly bucketReady?: pulumi.Resource;
     /** The quarantined pods. */
     readonly pods: readonly { readonly namespace: string; readonly name: string }[];
     /** Names of their nodes. */
@@ -74,6 +80,13 @@ export function capturePodOverrides(incident: string, node: string, image: strin
     });
 }
 
+/** How long the node's cut-off waits, at most, for its volatile-state capture pod to finish. */
+export const CAPTURE_WAIT = "120s";
+
+/** A capture pod's phase and, for each container, why it waits (e.g. ErrImagePull) or how it ended. */
+export const POD_STATE_TEMPLATE =
+    "phase {{.status.phase}}{{range .status.containerStatuses}}{{with .state.waiting}}, {{.reason}}: {{.message}}{{end}}{{with .state.terminated}}, {{.reason}} (exit {{.exitCode}}){{end}}{{end}}";
+
 /** Names of the containers of a pod, init containers first, one per line. */
 export const CONTAINERS_TEMPLATE = "{{range .spec.initContainers}}{{.name}}\n{{end}}{{range .spec.containers}}{{.name}}\n{{end}}";
 
@@ -106,15 +119,24 @@ export class EvidenceCapture extends pulumi.ComponentResource {
      */
     public readonly volatileCaptures = new Map<string, command.local.Command>();
     public readonly artifacts: pulumi.Output<Artifact[]>;
+    /** What a capture could not capture, and why. */
+    public readonly notCaptured: pulumi.Output<NotCaptured[]>;
 
     constructor(name: string, args: EvidenceCaptureArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:evidence:EvidenceCapture", name, {}, opts);
+        // Refused before any capture is registered. The node name and the image go into the capture
+        // pod's spec: accept only what a node name and an image reference can be.
+        if (args.volatile && !IMAGE_REFERENCE.test(args.debugImage)) {
+            throw new pulumi.ResourceError(`capture image "${args.debugImage}" is not an image reference, e.g. busybox:1.36`, this);
+        }
+        const badNode = args.nodes.find((n) => !isK8sSubdomain(n));
+        if (badNode !== undefined) throw new pulumi.ResourceError(`"${badNode}" is not a Kubernetes node name`, this);
         const base = { CONTEXT: args.kubeContext, PROJECT: args.project, BUCKET: args.bucket, INCIDENT: args.names.id };
-        const add = (logical: string, step: string, script: string, env: Record<string, pulumi.Input<string>>) => {
+        const add = (logical: string, step: string, script: string, env: Record<string, pulumi.Input<string>>, waitForBucket = true) => {
             const c = shellCommand(
                 `${name}/${logical}`,
                 { step, destroy: KEPT, kind: "capture", script, environment: { ...base, ...env } },
-                { parent: this },
+                { parent: this, dependsOn: waitForBucket && args.bucketReady ? [args.bucketReady] : [] },
             );
             this.captures.push(c);
             return c;
@@ -130,12 +152,7 @@ export class EvidenceCapture extends pulumi.ComponentResource {
                 add(`exec/${pod.namespace}/${pod.name}`, `${CAPTURE_STEP} from inside the container: /etc and /proc (touches the live container)`, "capture-exec", env);
             }
         }
-        if (args.volatile && !IMAGE_REFERENCE.test(args.debugImage)) {
-            throw new pulumi.ResourceError(`capture image "${args.debugImage}" is not an image reference, e.g. busybox:1.36`, this);
-        }
         for (const node of args.nodes) {
-            // The node name goes into the capture pod's spec: accept only what a node name can be.
-            if (!isK8sSubdomain(node)) throw new pulumi.ResourceError(`"${node}" is not a Kubernetes node name`, this);
             const prefix = `incident-${args.names.id}/nodes/${node}`;
             add(`node/${node}`, `${CAPTURE_STEP} of the node: object and events`, "capture-node", { NODE: node, PREFIX: prefix });
             if (args.volatile) {
@@ -149,26 +166,47 @@ export class EvidenceCapture extends pulumi.ComponentResource {
                         // Per node, so the capture pods of one incident on two nodes never share a name.
                         CAPTURE_POD_PREFIX: `quarantine-capture-${args.names.id}-${shortHash(node)}`,
                         OVERRIDES: capturePodOverrides(args.names.id, node, args.debugImage),
-                    }),
+                        CAPTURE_WAIT,
+                        POD_STATE_TEMPLATE,
+                    }, false),
                 );
             }
         }
-        this.artifacts = pulumi.all(this.captures.map((c) => c.stdout)).apply((outs) => outs.flatMap(parseArtifacts));
-        this.registerOutputs({ artifacts: this.artifacts });
+        const outs = pulumi.all(this.captures.map((c) => c.stdout));
+        this.artifacts = outs.apply((o) => o.flatMap(parseArtifacts));
+        this.notCaptured = outs.apply((o) => o.flatMap(parseNotCaptured));
+        this.registerOutputs({ artifacts: this.artifacts, notCaptured: this.notCaptured });
     }
 }
 
-/** The manifest lines a capture printed; anything else on stdout is ignored. */
-export function parseArtifacts(stdout: string | undefined): Artifact[] {
-    const out: Artifact[] = [];
+/** An artifact a capture could not take (a refused capture pod, a failed upload), and why. */
+export interface NotCaptured {
+    readonly what: string;
+    readonly notCaptured: string;
+    readonly takenAt: string;
+    readonly takenBy: string;
+}
+
+/** The JSON lines a capture printed; anything else on stdout is ignored. */
+function jsonLines(stdout: string | undefined): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
     for (const line of (stdout ?? "").split("\n")) {
         if (!line.startsWith("{")) continue;
         try {
-            const a = JSON.parse(line) as Artifact;
-            if (a.object && a.sha256) out.push(a);
+            out.push(JSON.parse(line) as Record<string, unknown>);
         } catch {
             // Not a manifest line.
         }
     }
     return out;
+}
+
+/** The artifacts a capture reports as uploaded. */
+export function parseArtifacts(stdout: string | undefined): Artifact[] {
+    return jsonLines(stdout).filter((a): a is Artifact & Record<string, unknown> => typeof a.object === "string" && typeof a.sha256 === "string");
+}
+
+/** The artifacts a capture reports as not captured. */
+export function parseNotCaptured(stdout: string | undefined): NotCaptured[] {
+    return jsonLines(stdout).filter((a): a is NotCaptured & Record<string, unknown> => typeof a.notCaptured === "string" && typeof a.what === "string");
 }

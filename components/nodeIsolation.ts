@@ -17,7 +17,7 @@ export interface NodeIsolationArgs {
     readonly externalIp?: string;
     /** Deletion protection as found, so destroy restores it instead of clearing it blindly. */
     readonly deletionProtection: boolean;
-    /** The incident's firewall rules: the VM is never tagged before they exist. */
+    /** The incident's deny rules: the VM is never tagged before they exist. */
     readonly firewallRules: pulumi.Resource[];
     /**
      * What must be done before the node is cut off: the pods' label and NetworkPolicy, and (unless
@@ -35,6 +35,8 @@ export interface NodeIsolationArgs {
 export class NodeIsolation extends pulumi.ComponentResource {
     /** Resources that, once created, mean the node is cut off. */
     public readonly isolated: pulumi.Resource[];
+    /** The deletion-protection step: `delete-node` lifts the protection, so it must come after this. */
+    public readonly protect: pulumi.Resource;
     /** Steps `pulumi destroy` can't undo, for the stack's outputs. */
     public readonly oneWay: string[] = [];
 
@@ -66,7 +68,7 @@ export class NodeIsolation extends pulumi.ComponentResource {
             this.oneWay.push(`abandoned ${args.instance} from managed instance group ${args.mig.name}`);
         }
 
-        shellCommand(
+        this.protect = shellCommand(
             `${name}/protect`,
             {
                 step: "Turn on the VM's deletion protection",

@@ -32,6 +32,8 @@ export interface QuarantineFirewallArgs {
  */
 export class QuarantineFirewall extends pulumi.ComponentResource {
     public readonly rules: gcp.compute.Firewall[];
+    /** The egress and ingress deny rules: all the node's cut-off waits for (never the SSH allows). */
+    public readonly denyRules: gcp.compute.Firewall[];
 
     constructor(name: string, args: QuarantineFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:network:QuarantineFirewall", name, {}, opts);
@@ -66,6 +68,7 @@ export class QuarantineFirewall extends pulumi.ComponentResource {
                 targetTags: [names.isolationTag],
             }),
         ];
+        this.denyRules = [...this.rules];
         if (args.bastion !== false) {
             this.rules.push(
                 rule("ssh-bastion", {

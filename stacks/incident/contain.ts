@@ -19,10 +19,12 @@ export interface PodContainment {
 export interface Containment {
     /** Label and NetworkPolicy of every pod. */
     readonly podIsolated: pulumi.Resource[];
-    /** Drains, tags and IP removals: the nodes are cut off once these exist. */
+    /** Drains, tags, IP removals and deletion protection: the node's quarantine, which escalation waits for. */
     readonly nodeIsolated: pulumi.Resource[];
     readonly bastions: Bastion[];
     readonly oneWay: string[];
+    /** Per node, what its drain reports: drained, or what it left on the node and why. */
+    readonly drains: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -87,6 +89,7 @@ export function isolateNodes(
 
     const immediate = cfg.nodeIsolation === "immediate";
     const nodeIsolated: pulumi.Resource[] = [];
+    const drains: Record<string, pulumi.Output<string>> = {};
     for (const node of found.nodes) {
         const keys = node.pods.map((p) => `${p.ref.namespace}/${p.ref.name}`);
         const drain = new CordonDrain(`${id}/node/${node.name}`, {
@@ -105,15 +108,17 @@ export function isolateNodes(
             mig: node.mig,
             externalIp: node.externalIp,
             deletionProtection: node.deletionProtection,
-            firewallRules: firewalls.get(node.network)!.rules,
+            firewallRules: firewalls.get(node.network)!.denyRules,
             cutOffAfter: [
                 ...keys.flatMap((k) => pods.isolated.get(k)!),
                 ...(immediate ? [] : [drain.drain, ...beforeCutOff(node.name)]),
             ],
         });
-        nodeIsolated.push(drain.drain, ...vm.isolated);
+        drains[node.name] = drain.drain.stdout;
+        // Escalation waits for all of these; delete-node must not race the protection it lifts.
+        nodeIsolated.push(drain.drain, ...vm.isolated, vm.protect);
         oneWay.push(...vm.oneWay, `drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`);
     }
 
-    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay };
+    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains };
 }

@@ -32,6 +32,8 @@ export interface QuarantineOutputs {
     readonly isolationTag?: string;
     readonly bastionSshCommand?: pulumi.Input<string>;
     readonly bastionSshCommands?: pulumi.Input<string>[];
+    /** Per node, what its drain reported: drained, or what it left on the (cut-off) node and why. From `isolate` up. */
+    readonly drains?: Record<string, pulumi.Input<string>>;
     /** Whether preview could verify that the cluster enforces NetworkPolicy. From `isolate` up. */
     readonly networkPolicyEnforcement?: string;
     /** What `pulumi destroy` will not undo, for this update's level. */

@@ -65,7 +65,8 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
         names,
         project: cfg.project,
         kubeContext: cfg.kubeContext,
-        bucket: bucket.bucketName,
+        bucket: bucket.name,
+        bucketReady: bucket.bucket,
         // Declared even after an earlier update deleted the pods: unchanged, they do not run again,
         // and their recorded output keeps every artifact in the custody manifest.
         pods: found.pods.map((p) => p.ref),
@@ -79,6 +80,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
         names,
         bucket: bucket.bucketName,
         artifacts: evidence.artifacts,
+        notCaptured: evidence.notCaptured,
         snapshots: snapshots.snapshots.map((s) => ({ name: s.name, id: s.snapshotId.apply(String), sourceDisk: s.sourceDisk, takenAt: s.creationTimestamp })),
         identity: gcp.organizations.getClientOpenIdUserInfoOutput().email,
     });
@@ -101,7 +103,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
     };
     const oneWay: string[] = [];
 
-    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement"> = {};
+    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains"> = {};
     if (pods) {
         const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
         oneWay.push(...c.oneWay);
@@ -111,6 +113,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
             bastionSshCommand: c.bastions[0].sshCommand,
             bastionSshCommands: c.bastions.map((b) => b.sshCommand),
             networkPolicyEnforcement: warnings(cfg, found),
+            drains: c.drains,
         };
         if (isDestructive(cfg.level)) {
             const escalation = new Escalation(`${id}/escalate`, {

@@ -44,7 +44,7 @@ describe("every command", () => {
     it("has constant script text: no name, zone, project or context is spliced in", () => {
         for (const c of plan.commands()) {
             const values = Object.entries(c.inputs.environment as Record<string, string>)
-                .filter(([k]) => !["QUARANTINE_STEP", "BEST_EFFORT", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION", "OWNER_ANNOTATION", "KIND"].includes(k))
+                .filter(([k]) => !["QUARANTINE_STEP", "WAS_PROTECTED", "MIG_SCOPE", "ANNOTATION", "OWNER_ANNOTATION", "KIND"].includes(k))
                 .map(([, v]) => v);
             for (const v of values) {
                 expect(c.inputs.create.includes(v), `${c.name} create contains ${v}`).toBe(false);

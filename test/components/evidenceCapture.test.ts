@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "fs";
 import { createHash } from "crypto";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { capturePodOverrides, HOST_COMMANDS, parseArtifacts } from "../../components/evidenceCapture";
+import { capturePodOverrides, HOST_COMMANDS, parseArtifacts, parseNotCaptured } from "../../components/evidenceCapture";
 import { assemble } from "../../components/shell";
 import { scaledCluster, sampleCluster } from "../../tools/mockEngine/sampleCluster";
 import { run } from "../harness";
@@ -193,6 +193,53 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
         expect(readdirSync(s.uploads).length).toBe(first.length + second.length);
     });
 
+    const VOLATILE_ENV = {
+        NODE: "gke-n1",
+        IMAGE: "busybox:1.36",
+        INCIDENT: "42",
+        CAPTURE_NAMESPACE: "kube-system",
+        CAPTURE_POD_PREFIX: "quarantine-capture-42-abc123",
+        CAPTURE_WAIT: "1s",
+        POD_STATE_TEMPLATE: "{{.status.phase}}",
+        OVERRIDES: capturePodOverrides("42", "gke-n1", "busybox:1.36"),
+        PREFIX: "incident-42/nodes/gke-n1",
+    };
+
+    it("records a capture pod that PodSecurity refuses as not captured, with the reason, and exits 0", () => {
+        const s = standIns("refused", {
+            kubectl: `if [[ "$*" == *" run "* ]]; then echo 'Error from server (Forbidden): pods "x" is forbidden: violates PodSecurity "restricted:latest"' >&2; exit 1; fi\nexit 0`,
+            gcloud: 'if [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; fi',
+        });
+        const stdout = s.run(VOLATILE_CAPTURE, { CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...VOLATILE_ENV });
+        expect(parseArtifacts(stdout)).toEqual([]);
+        expect(parseNotCaptured(stdout)).toEqual([
+            {
+                what: "node volatile state: processes, connections, mounts, changed files",
+                notCaptured: 'capture pod refused: Error from server (Forbidden): pods "x" is forbidden: violates PodSecurity "restricted:latest"',
+                takenAt: expect.stringMatching(/^\d{8}T\d{6}Z$/),
+                takenBy: "responder@acme.example",
+            },
+        ]);
+    });
+
+    it("records a capture pod that never finishes (an image it can't pull) as not captured, after its bounded wait", () => {
+        const s = standIns("unpullable", {
+            kubectl: `if [[ "$*" == *" wait "* ]]; then echo 'error: timed out waiting for the condition' >&2; exit 1; fi\nif [[ "$*" == *" get "* ]]; then echo 'Pending, ErrImagePull: no route to registry'; fi\nexit 0`,
+            gcloud: 'if [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; fi',
+        });
+        const stdout = s.run(VOLATILE_CAPTURE, { CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...VOLATILE_ENV });
+        expect(parseNotCaptured(stdout).map((n) => n.notCaptured)).toEqual(["capture pod did not finish within 1s: Pending, ErrImagePull: no route to registry"]);
+    });
+
+    it("records the volatile state as not captured when the bucket is not there yet, and exits 0", () => {
+        const s = standIns("nobucket", {
+            kubectl: 'if [[ "$*" == *" logs "* ]]; then echo "== processes"; fi\nexit 0',
+            gcloud: 'if [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\necho "ERROR: gs://b: bucket does not exist" >&2; exit 1',
+        });
+        const stdout = s.run(VOLATILE_CAPTURE, { CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...VOLATILE_ENV });
+        expect(parseNotCaptured(stdout).map((n) => n.notCaptured)).toEqual(["upload to gs://b failed (is the bucket there yet?)"]);
+    });
+
     it("builds the node capture pod as valid JSON, pinned to the node and skipped by the drain", () => {
         const s = captureStandIns();
         runScript(VOLATILE_CAPTURE, s, {
@@ -201,6 +248,8 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
             INCIDENT: "42",
             CAPTURE_NAMESPACE: "kube-system",
             CAPTURE_POD_PREFIX: "quarantine-capture-42-abc123",
+            CAPTURE_WAIT: "180s",
+            POD_STATE_TEMPLATE: "{{.status.phase}}",
             OVERRIDES: capturePodOverrides("42", "gke-n1", "busybox:1.36"),
             PREFIX: "incident-42/nodes/gke-n1",
         });

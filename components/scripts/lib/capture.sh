@@ -12,9 +12,31 @@ work=$(mktemp -d)
 cleanup_work() { rm -rf "$work"; }
 trap cleanup_work EXIT
 
-# upload NAME WHAT: the file $work/NAME to the bucket, and its manifest line on stdout.
+# json_text TEXT: TEXT as the inside of a JSON string (backslashes, quotes, control characters).
+json_text() {
+  local t="$1"
+  t=${t//\\/\\\\}
+  t=${t//\"/\\\"}
+  t=${t//$'\n'/ }
+  t=${t//$'\r'/ }
+  t=${t//$'\t'/ }
+  printf '%s' "$t"
+}
+
+# not_captured WHAT REASON: the manifest line that says an artifact was not captured, and why.
+not_captured() {
+  local what reason
+  what=$(json_text "$1")
+  reason=$(json_text "${2:0:300}")
+  printf '{"what":"%s","notCaptured":"%s","takenAt":"%s","takenBy":"%s"}\n' "$what" "$reason" "$taken" "$who"
+}
+
+# upload NAME WHAT: the file $work/NAME to the bucket, and its manifest line on stdout as soon as
+# it is there (a later failure of the same capture can't lose it). Returns 1, having said why on
+# stderr, when the upload failed; an object that already existed (--no-clobber skipped it) is
+# recorded as not captured, never hashed as if uploaded.
 upload() {
-  local name="$1" what="$2" object="$PREFIX/$stamp/$1" sum
+  local name="$1" what="$2" object="$PREFIX/$stamp/$1" sum out
   # sha256sum on Linux, shasum on a responder's Mac.
   if command -v sha256sum >/dev/null; then
     sum=$(sha256sum "$work/$name")
@@ -22,7 +44,16 @@ upload() {
     sum=$(shasum -a 256 "$work/$name")
   fi
   sum=${sum%% *}
-  gcloud storage cp --no-clobber "$work/$name" "gs://$BUCKET/$object" --project "$PROJECT" >&2
+  if ! out=$(gcloud storage cp --no-clobber "$work/$name" "gs://$BUCKET/$object" --project "$PROJECT" 2>&1); then
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+  printf '%s\n' "$out" >&2
+  if grep -qi "skipping existing" <<<"$out"; then
+    not_captured "$what" "gs://$BUCKET/$object already existed; --no-clobber left it as it was"
+    return 0
+  fi
+  what=$(json_text "$what")
   printf '{"what":"%s","object":"gs://%s/%s","sha256":"%s","takenAt":"%s","takenBy":"%s"}\n' "$what" "$BUCKET" "$object" "$sum" "$taken" "$who"
 }
 
@@ -31,7 +62,11 @@ capture() {
   local name="$1" what="$2"
   shift 2
   "$@" >"$work/$name"
-  upload "$name" "$what"
+  # shellcheck disable=SC2310 # upload checks each of its own steps; its failure is handled here
+  if ! upload "$name" "$what"; then
+    echo "upload of $what to gs://$BUCKET failed" >&2
+    return 1
+  fi
 }
 
 # capture_optional NAME WHAT CMD…: for artifacts that may legitimately not exist (no previous
@@ -40,10 +75,14 @@ capture_optional() {
   local name="$1" what="$2" status=0 err
   shift 2
   "$@" >"$work/$name" 2>"$work/$name.err" || status=$?
-  if [ "$status" -eq 0 ]; then
-    upload "$name" "$what"
-  else
-    err=$(head -c 300 "$work/$name.err")
+  err=$(head -c 300 "$work/$name.err")
+  if [ "$status" -ne 0 ]; then
     echo "not captured: $what ($err)" >&2
+    not_captured "$what" "$err"
+    return 0
+  fi
+  # shellcheck disable=SC2310 # upload checks each of its own steps; its failure is handled here
+  if ! upload "$name" "$what"; then
+    not_captured "$what" "upload to gs://$BUCKET failed"
   fi
 }

@@ -89,13 +89,12 @@ describe("cordon and drain", () => {
 
     it("drains every pod but the quarantined ones, bounded in time, against the configured context", () => {
         const drain = plan.one(`/node/${SAMPLE_NODE}/drain`);
-        // The drain's selector and its refusal of bare pods: test/contract/levels.test.ts and drain.test.ts.
+        // The drain's selector, its bound and what it leaves: test/contract/levels.test.ts and drain.test.ts.
         expect(declared(drain)).toEqual({ kind: "isolation", script: "drain" });
         expect(drain.inputs.environment).toMatchObject({
             NODE: SAMPLE_NODE,
             TIMEOUT: "5m",
             CONTEXT: "gke_acme-prod_us-central1_prod",
-            BEST_EFFORT: "false",
         });
     });
 });
