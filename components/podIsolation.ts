@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
@@ -35,14 +36,18 @@ export { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming"
  *   name"; cloud-forensics-utils does the same). Label-selecting policies and Services stop
  *   matching it, and its controller starts a clean replacement while the pod stays for forensics.
  *   The removed labels are kept in an annotation and restored on destroy.
- * - Policies with an empty podSelector still select every pod; a check fails the update, naming
- *   them, rather than report an isolation that does not hold.
+ * - Policies with an empty podSelector still select every pod. A check reports each one that lets
+ *   traffic through, precisely (a DNS-only egress policy is named as the DNS channel it leaves);
+ *   it never holds containment up. `IsolationVerdict` fails the update at its end where the
+ *   pods' isolation really does not hold.
  */
 export class PodIsolation extends pulumi.ComponentResource {
     public readonly patches: k8s.core.v1.PodPatch[];
     public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
     /** The resources that, once created, mean the pods are cut off. */
     public readonly isolated: pulumi.Resource[];
+    /** What the NetworkPolicy check found: one `open:` or `dns:` line per policy, or an all-clear. */
+    public readonly policyCheck: command.local.Command;
 
     constructor(name: string, args: PodIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:pod:PodIsolation", name, {}, opts);
@@ -108,7 +113,7 @@ export class PodIsolation extends pulumi.ComponentResource {
                       ),
                   );
 
-        shellCommand(
+        this.policyCheck = shellCommand(
             `${name}/policy-check`,
             {
                 step: "Check that no other NetworkPolicy can still select the pods and allow them traffic",
@@ -133,10 +138,13 @@ export const RECORDED_TEMPLATE = `{{with .metadata.annotations}}{{with index . "
 export const OWNER_TEMPLATE = "{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}";
 
 /**
- * Policies that can still select a detached pod: an empty podSelector (every pod), or one that
- * selects by a label's absence (DoesNotExist, NotIn) — the detached pod lacks every label.
+ * One line per NetworkPolicy that can still select a detached pod and allows it traffic:
+ * `name [ingress] [egress=PROTO/PORT,…|egress=any]…`. A policy can still select it with an empty
+ * podSelector (every pod), or by a label's absence (DoesNotExist, NotIn): the detached pod lacks
+ * every label. The check script tells a DNS-only egress policy from one that defeats the deny-all.
  */
 export const STILL_SELECTING =
     '{{range .items}}{{$open := false}}{{if not .spec.podSelector.matchLabels}}{{if not .spec.podSelector.matchExpressions}}{{$open = true}}{{end}}{{end}}' +
     '{{range .spec.podSelector.matchExpressions}}{{if or (eq .operator "DoesNotExist") (eq .operator "NotIn")}}{{$open = true}}{{end}}{{end}}' +
-    "{{if and $open (or .spec.ingress .spec.egress)}}{{.metadata.name}} {{end}}{{end}}";
+    "{{if and $open (or .spec.ingress .spec.egress)}}{{.metadata.name}}{{if .spec.ingress}} ingress{{end}}" +
+    "{{range .spec.egress}} egress={{if .ports}}{{range $i, $p := .ports}}{{if $i}},{{end}}{{if $p.protocol}}{{$p.protocol}}{{else}}TCP{{end}}/{{with $p.port}}{{.}}{{else}}all{{end}}{{with $p.endPort}}-{{.}}{{end}}{{end}}{{else}}any{{end}}{{end}}\n{{end}}{{end}}";

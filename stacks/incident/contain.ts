@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as command from "@pulumi/command";
 import { Bastion } from "../../components/bastion";
 import { CordonDrain } from "../../components/cordonDrain";
 import { QuarantineFirewall } from "../../components/quarantineFirewall";
@@ -14,6 +15,8 @@ export interface PodContainment {
     readonly label: Map<string, pulumi.Resource>;
     /** Per pod: its label and its namespace's NetworkPolicy; the pod is cut off once these exist. */
     readonly isolated: Map<string, pulumi.Resource[]>;
+    /** Per namespace, the NetworkPolicy check: it reports, and holds nothing up. */
+    readonly checks: command.local.Command[];
 }
 
 export interface Containment {
@@ -35,6 +38,7 @@ export interface Containment {
 export function isolatePods(cfg: QuarantineConfig, found: Incident, names: IncidentNames): PodContainment {
     const label = new Map<string, pulumi.Resource>();
     const isolated = new Map<string, pulumi.Resource[]>();
+    const checks: command.local.Command[] = [];
     for (const namespace of [...new Set(found.pods.map((p) => p.ref.namespace))]) {
         const pods = found.pods.filter((p) => p.ref.namespace === namespace).map((p) => p.ref.name);
         const iso = new PodIsolation(`${names.id}/pods/${namespace}`, {
@@ -44,12 +48,13 @@ export function isolatePods(cfg: QuarantineConfig, found: Incident, names: Incid
             kubeContext: cfg.kubeContext,
             detachLabels: cfg.detachLabels,
         });
+        checks.push(iso.policyCheck);
         pods.forEach((pod, i) => {
             label.set(`${namespace}/${pod}`, iso.patches[i]);
             isolated.set(`${namespace}/${pod}`, [iso.patches[i], iso.networkPolicy]);
         });
     }
-    return { label, isolated };
+    return { label, isolated, checks };
 }
 
 /**

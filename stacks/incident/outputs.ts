@@ -34,6 +34,11 @@ export interface QuarantineOutputs {
     readonly bastionSshCommands?: pulumi.Input<string>[];
     /** Per node, what its drain reported: drained, or what it left on the (cut-off) node and why. From `isolate` up. */
     readonly drains?: Record<string, pulumi.Input<string>>;
+    /**
+     * What the NetworkPolicy checks found: `open:` (a policy defeats the deny-all; the update fails
+     * at its end), `dns:` (DNS still reachable), `clear:`, `unchecked:`. From `isolate` up.
+     */
+    readonly isolationFindings?: pulumi.Input<string[]>;
     /** Whether preview could verify that the cluster enforces NetworkPolicy. From `isolate` up. */
     readonly networkPolicyEnforcement?: string;
     /** What `pulumi destroy` will not undo, for this update's level. */

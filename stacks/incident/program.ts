@@ -6,6 +6,7 @@ import { isDestructive, reaches } from "../../core/levels";
 import { EvidenceCapture } from "../../components/evidenceCapture";
 import { EvidenceBucket } from "../../components/evidenceBucket";
 import { ForensicSnapshots } from "../../components/forensicSnapshots";
+import { IsolationVerdict } from "../../components/isolationVerdict";
 import { incidentNames } from "../../core/incidentNames";
 import { ConfigError, LEVELS, parseConfig, type QuarantineConfig } from "../config";
 import { isolatePods, isolateNodes, type PodContainment } from "./contain";
@@ -102,8 +103,9 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
         })),
     };
     const oneWay: string[] = [];
+    const escalated: pulumi.Resource[] = [];
 
-    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains"> = {};
+    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "isolationFindings"> = {};
     if (pods) {
         const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
         oneWay.push(...c.oneWay);
@@ -129,7 +131,22 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
                 nodeAfter: c.nodeIsolated,
             });
             oneWay.push(...escalation.oneWay);
+            escalated.push(...escalation.steps);
         }
+        const verdict = new IsolationVerdict(`${id}/isolation`, {
+            findings: pods.checks.map((ch) => ch.stdout),
+            after: [
+                ...snapshots.snapshots,
+                ...evidence.captures,
+                custody.object,
+                ...c.podIsolated,
+                ...c.nodeIsolated,
+                ...c.bastions.map((b) => b.instance),
+                ...pods.checks,
+                ...escalated,
+            ],
+        });
+        isolation = { ...isolation, isolationFindings: verdict.findings };
     }
 
     const next = remember(memory, cfg.level, isDestructive(cfg.level), oneWay, found);

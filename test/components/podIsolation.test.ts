@@ -32,6 +32,6 @@ describe("the NetworkPolicy check", () => {
             timeout: 20_000,
         });
         const want = POLICIES.filter(([, , open]) => open).map(([name]) => name);
-        expect(out.trim().split(/\s+/)).toEqual(want);
+        expect(out.trim().split("\n").map((l) => l.split(" ")[0])).toEqual(want);
     });
 });

@@ -1,4 +1,4 @@
-import { depths } from "../../core/graph";
+import { depths, indexOf, waitsFor } from "../../core/graph";
 import { scriptHeader } from "../../core/stepHeader";
 import type { ResolvedOutputs } from "../../stacks/incident/outputs";
 import type { Recorded, RunResult } from "../mockEngine/engine";
@@ -172,7 +172,8 @@ export function renderPlan(result: RunResult): string {
     }
     if (o.networkPolicyEnforcement) out.push(`  NetworkPolicy enforcement: ${o.networkPolicyEnforcement}`);
     let current = 0;
-    for (const s of planSteps(result)) {
+    const steps = planSteps(result);
+    for (const s of steps) {
         if (s.wave !== current) {
             current = s.wave;
             out.push("", current === 1 ? "Wave 1 — starts at once, in parallel:" : `Wave ${current} — each step after the steps it names:`);
@@ -181,6 +182,7 @@ export function renderPlan(result: RunResult): string {
         for (const d of s.detail) out.push(`        ${d}`);
         out.push(`        destroy: ${s.destroy}`);
     }
+    out.push(...cutOffPrerequisites(result, steps));
     out.push("", "One-way actions (pulumi destroy does not undo them):");
     for (const a of o.oneWayActions ?? []) out.push(`  - ${a}`);
     if ((o.oneWayActions ?? []).length === 0) out.push("  none");
@@ -192,4 +194,18 @@ export function renderPlan(result: RunResult): string {
     if (o.bastionSshCommand) out.push("", `Inspect through the bastion: ${o.bastionSshCommand}`);
     for (const w of result.warnings) out.push("", `warning: ${w}`);
     return out.join("\n");
+}
+
+/** Which steps each node's cut-off (its tag, its external IP removal) waits for, by plan index. */
+function cutOffPrerequisites(result: RunResult, steps: readonly PlanStep[]): string[] {
+    const index = new Map(steps.map((s) => [s.urn, s.index]));
+    const all = indexOf(result.resources);
+    const cutOff = result.resources.filter((r) => ["tag", "remove-external-ip"].includes(scriptHeader(r.inputs.create).script ?? ""));
+    if (cutOff.length === 0) return [];
+    const out = ["", "The node's cut-off waits only for these steps (a failure anywhere else can't hold it up):"];
+    for (const r of cutOff) {
+        const waited = [...waitsFor(r, all)].map((u) => index.get(u)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+        out.push(`  [${index.get(r.urn)}] ${scriptHeader(r.inputs.create).step} after ${waited.map((n) => `[${n}]`).join(" ")}`);
+    }
+    return out;
 }

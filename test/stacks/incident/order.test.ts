@@ -16,11 +16,13 @@ describe.each([
     const vm = (s: string) => plan.one(`/vm/${SAMPLE_NODE}/${s}`);
     const cutOff = () => [vm("tag"), vm("remove-external-ip")];
 
-    it("starts the snapshots at once; only the custody manifest waits for them, never the isolation", () => {
+    it("starts the snapshots at once; only the custody manifest and the final verdict wait for them, never the isolation", () => {
         const snaps = plan.ofType("gcp:compute/snapshot:Snapshot");
         for (const s of snaps) expect(s.dependencies).toEqual([]);
-        const waiting = plan.resources.filter((r) => snaps.some((s) => plan.waits(r, s))).map((r) => r.type);
+        const verdict = plan.one("/isolation/verdict");
+        const waiting = plan.resources.filter((r) => r !== verdict && snaps.some((s) => plan.waits(r, s))).map((r) => r.type);
         expect(new Set(waiting)).toEqual(new Set(["gcp:storage/bucketObject:BucketObject"]));
+        expect(plan.resources.filter((r) => plan.waits(r, verdict)), "nothing waits for the verdict").toEqual([]);
     });
 
     it("cuts the node off after its volatile-state capture (unless immediate), and after no other evidence", () => {
