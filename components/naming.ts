@@ -9,10 +9,6 @@ export const K8S_DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const K8S_DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const GCE_NAME_MAX = 63;
 
-/** Annotation that keeps the labels the quarantine removed, so destroy can put them back. */
-export const DETACHED_LABELS_ANNOTATION = "quarantine/detached-labels";
-/** Annotation that keeps the pod's controller (`Kind/name`), which detaching makes it lose. */
-export const DETACHED_OWNER_ANNOTATION = "quarantine/detached-owner";
 
 export function isK8sSubdomain(s: string): boolean {
     return s.length <= 253 && K8S_DNS_SUBDOMAIN.test(s);

@@ -3,7 +3,6 @@ import type * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
-import { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming";
 import { shellCommand } from "./shell";
 
 export interface PodIsolationArgs {
@@ -22,7 +21,6 @@ export interface PodIsolationArgs {
     readonly detachLabels?: boolean;
 }
 
-export { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming";
 
 /**
  * Cuts the compromised pods off at once: nothing here waits for anything.
@@ -35,7 +33,7 @@ export { DETACHED_LABELS_ANNOTATION, DETACHED_OWNER_ANNOTATION } from "./naming"
  *   over a deny-all. So each pod is detached from its other labels (seed 001: "change pod label
  *   name"; cloud-forensics-utils does the same). Label-selecting policies and Services stop
  *   matching it, and its controller starts a clean replacement while the pod stays for forensics.
- *   The removed labels are kept in an annotation and restored on destroy.
+ *   The removed labels are recorded in the detach step's stdout (state, not the pod) and restored on destroy.
  * - Policies with an empty podSelector still select every pod. A check reports each one that lets
  *   traffic through, precisely (a DNS-only egress policy is named as the DNS channel it leaves);
  *   it never holds containment up. `IsolationVerdict` fails the update at its end where the
@@ -95,19 +93,12 @@ export class PodIsolation extends pulumi.ComponentResource {
                       shellCommand(
                           `${name}/${pod}/detach`,
                           {
-                              step: "Detach the pod from its other labels (kept in an annotation)",
-                              destroy: "reversed: the recorded labels are put back and the annotation removed",
+                              step: "Detach the pod from its other labels (recorded in state)",
+                              destroy: "reversed: the labels recorded in state are put back",
                               kind: "isolation",
                               script: "detach",
-                              environment: {
-                                  ...env,
-                                  POD: pod,
-                                  ANNOTATION: DETACHED_LABELS_ANNOTATION,
-                                  OWNER_ANNOTATION: DETACHED_OWNER_ANNOTATION,
-                                  LABELS_TEMPLATE,
-                                  RECORDED_TEMPLATE,
-                                  OWNER_TEMPLATE,
-                              },
+                              environment: { ...env, POD: pod, LABELS_TEMPLATE },
+                              recordsInState: true,
                           },
                           { parent: this, dependsOn: [this.patches[i]] },
                       ),
@@ -132,10 +123,6 @@ export class PodIsolation extends pulumi.ComponentResource {
 
 /** One `key=value` line per label of the pod. */
 export const LABELS_TEMPLATE = "{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}\n{{end}}";
-/** The labels the detach step recorded, if any. */
-export const RECORDED_TEMPLATE = `{{with .metadata.annotations}}{{with index . "${DETACHED_LABELS_ANNOTATION}"}}{{.}}{{end}}{{end}}`;
-/** The pod's controller as `Kind/name`, or nothing for a bare pod. */
-export const OWNER_TEMPLATE = "{{range .metadata.ownerReferences}}{{if .controller}}{{.kind}}/{{.name}}{{end}}{{end}}";
 
 /**
  * One line per NetworkPolicy that can still select a detached pod and allows it traffic:

@@ -11,8 +11,9 @@ import { header, type StepHeader, type StepKind } from "../core/stepHeader";
  *   only through `environment`, quoted (`"$NODE"`);
  * - `set -euo pipefail`, run by bash explicitly (not whatever `sh` is);
  * - gcloud never prompts, kubectl never falls back to the shell's current context;
- * - the previous stdout is not handed back (`addPreviousOutputInEnv: false`): stdout lands in
- *   state, so scripts print only names, never evidence or secrets.
+ * - the previous stdout is not handed back (`addPreviousOutputInEnv: false`), except to a step
+ *   whose stdout is its record (`recordsInState`): stdout lands in state, so scripts print only
+ *   names and records, never evidence or secrets.
  *
  * Each script starts with the header of `core/stepHeader.ts` (`# step:`, `# destroy:`, `# kind:`,
  * `# script:`). It travels with the command into state and is what the offline plan prints, so
@@ -32,6 +33,12 @@ export interface ShellStep {
     readonly script: string;
     /** Every dynamic value the scripts use. */
     readonly environment: Record<string, pulumi.Input<string>>;
+    /**
+     * The create's stdout is the step's record (e.g. the labels it removed), handed to the delete
+     * as `PULUMI_COMMAND_STDOUT`: state, which an attacker on the cluster can't write. Only for a
+     * step whose stdout is a record, never evidence. Default false.
+     */
+    readonly recordsInState?: boolean;
 }
 
 export const SCRIPTS_DIR = join(__dirname, "scripts");
@@ -94,7 +101,7 @@ export function shellCommand(name: string, step: ShellStep, opts: pulumi.CustomR
             delete: assemble(h, hasUndo(step.script) ? `${step.script}.delete.sh` : "one-way.delete.sh"),
             environment: { ...step.environment, QUARANTINE_STEP: step.step },
             interpreter: ["/bin/bash", "-c"],
-            addPreviousOutputInEnv: false,
+            addPreviousOutputInEnv: step.recordsInState === true,
         },
         opts,
     );

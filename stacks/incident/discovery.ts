@@ -47,7 +47,11 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
                 pulumi.all([pod.metadata, pod.spec, pod.status]).apply(([metadata, spec, status]) => ({ metadata, spec, status })),
                 podKey(ref, i),
             );
-            const facts = parsePod(ref, i, raw);
+            const parsed = parsePod(ref, i, raw);
+            // Detaching the pod's labels makes its ReplicaSet release it: the owner it had when the
+            // stack first found it is in the stack's memory (state), never in the pod.
+            const known = memory?.incident.pods.find((p) => key(p.ref) === key(ref));
+            const facts = parsed.owner || !known?.owner ? parsed : { ...parsed, owner: known.owner };
             return destructive ? { ...facts, workload: await workloadOf(id, facts, ownerReads) } : facts;
         }),
     );

@@ -1,5 +1,5 @@
 import type { Workload, WorkloadKind } from "../../components/escalation";
-import { DETACHED_OWNER_ANNOTATION, isK8sSubdomain, lastSegment } from "../../components/naming";
+import { isK8sSubdomain, lastSegment } from "../../components/naming";
 import type { PodRef } from "../config";
 
 /**
@@ -99,17 +99,14 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
 }
 
 
-const OWNER = /^([A-Z][A-Za-z]{1,30})\/([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
-
 /**
- * The controller owning an object. Detaching a pod from its labels makes its ReplicaSet release it
- * (the owner reference goes), so the owner recorded at detach time stands in for it.
+ * The controller owning an object, from its owner references. Annotations are never read as a
+ * record: whoever can edit the pod can write them. (A detached pod's ReplicaSet releases it; the
+ * owner it had then comes from the stack's memory, see discovery.)
  */
 export function controllerOf(meta: RawPod["metadata"]): OwnerRef | undefined {
     const ref = meta?.ownerReferences?.find((o) => o.controller);
-    if (ref) return { kind: ref.kind, name: ref.name };
-    const m = OWNER.exec(meta?.annotations?.[DETACHED_OWNER_ANNOTATION] ?? "");
-    return m ? { kind: m[1], name: m[2] } : undefined;
+    return ref ? { kind: ref.kind, name: ref.name } : undefined;
 }
 
 /** The workload owning a pod, as the escalation component takes it. */

@@ -30,11 +30,12 @@ beforeAll(async () => {
 });
 
 describe("every command", () => {
-    it("runs bash with set -euo pipefail, and never hands its previous stdout back", () => {
+    it("runs bash with set -euo pipefail, and hands its previous stdout back only to a step that records in it", () => {
         expect(plan.commands().length).toBeGreaterThan(10);
         for (const c of plan.commands()) {
             expect(c.inputs.interpreter, c.name).toEqual(["/bin/bash", "-c"]);
-            expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(false);
+            // Only a step whose stdout is its record (the detach) gets it back, on destroy.
+            expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(c.name.endsWith("/detach"));
             for (const script of [c.inputs.create, c.inputs.delete]) {
                 expect(script, c.name).toMatch(/^# step: .*\n# destroy: .*\n# kind: .*\n# script: .*\nset -euo pipefail\n/);
             }
@@ -119,19 +120,35 @@ describe("hostile names reaching a script", () => {
 });
 
 describe("destroy's label restore", () => {
-    it("restores only well-formed labels from the annotation, never a line that would be a flag", () => {
-        // The recorded annotation, as a pod's owner could have rewritten it.
+    /** Runs the detach step's delete with `recorded` as the create's stdout in state; returns the label call and stdout. */
+    function restore(recorded: string, podAnnotations = ""): { label: string[]; all: string[]; stdout: string } {
         const s = standIns("restore", {
-            kubectl: `printf '%s\\0' "$@" >> "$RECORD"\nprintf '\\n' >> "$RECORD"\nif [[ "$*" == *"-o name"* ]]; then echo pod/web; exit 0; fi\nif [[ "$*" == *go-template* ]]; then printf 'app=web\\n--server=http://evil.example\\nteam/owner=payments\\nbad key=x\\n'; fi`,
+            kubectl: `printf '%s\\0' "$@" >> "$RECORD"\nprintf '\\n' >> "$RECORD"\nif [[ "$*" == *"-o name"* ]]; then echo pod/web; exit 0; fi\nif [[ "$*" == *go-template* ]]; then printf '${podAnnotations}'; fi`,
         });
         const record = join(s.dir, "record");
         const detach = plan.commands().find((c) => c.name.endsWith("/detach"))!;
-        const stdout = s.run(detach.inputs.delete, { RECORD: record, ...detach.inputs.environment });
+        const stdout = s.run(detach.inputs.delete, { RECORD: record, ...detach.inputs.environment, PULUMI_COMMAND_STDOUT: recorded });
         const calls = readFileSync(record, "utf8").split("\n").map((l) => l.split("\0"));
-        const label = calls.find((c) => c.includes("label"))!;
-        expect(label.slice(label.indexOf("--") + 1).filter(Boolean)).toEqual([detach.inputs.environment.POD, "app=web", "team/owner=payments"]);
-        expect(calls.flat()).not.toContain("--server=http://evil.example");
-        expect(stdout).toBe("restored 2 labels\n");
+        const label = calls.find((c) => c.includes("label")) ?? [];
+        return { label: label.slice(label.indexOf("--") + 1).filter(Boolean), all: calls.flat(), stdout };
+    }
+
+    it("hands the delete the create's stdout from state", () => {
+        expect(plan.commands().find((c) => c.name.endsWith("/detach"))!.inputs.addPreviousOutputInEnv).toBe(true);
+    });
+
+    it("restores only well-formed labels from the record, never a line that would be a flag", () => {
+        const r = restore("detached 4 labels\nlabel app=web\nlabel --server=http://evil.example\nlabel team/owner=payments\nlabel bad key=x\n");
+        const detach = plan.commands().find((c) => c.name.endsWith("/detach"))!;
+        expect(r.label).toEqual([detach.inputs.environment.POD, "app=web", "team/owner=payments"]);
+        expect(r.all).not.toContain("--server=http://evil.example");
+        expect(r.stdout).toBe("restored 2 labels\n");
+    });
+
+    it("never reads what the pod says about itself: an annotation the attacker pre-set restores nothing", () => {
+        const r = restore("detached 0 labels\n", "quarantine/detached-labels=admin=true");
+        expect(r.all.some((a) => a.includes("go-template"))).toBe(false);
+        expect(r.stdout).toBe("restored 0 labels\n");
     });
 });
 

@@ -48,7 +48,7 @@ const EXPECT: Record<string, Check> = {
         const pod = f.kube.get("pods", "default", "compromised-pod");
         expect(pod, "the quarantined pod was not evicted").toBeDefined();
         expect(pod.metadata.labels, "only the quarantine's labels are left").toEqual({ quarantine: "true", "quarantine/incident": INCIDENT });
-        expect(pod.metadata.annotations["quarantine/detached-labels"], "the removed labels are recorded").toBe("app=web\npod-template-hash=5d9f");
+        expect(pod.metadata.annotations ?? {}, "no record is kept in the pod, which the attacker can edit").not.toHaveProperty("quarantine/detached-labels");
     },
     redeploy: (f) => {
         isolated(f);
@@ -104,7 +104,12 @@ async function lifecycle(plan: RunResult, rerun: boolean, base?: Lifecycle): Pro
         if (base) {
             while (l.fastForwarded < base.states.length && same(q.steps[l.fastForwarded], base.q.steps[l.fastForwarded])) l.fastForwarded++;
             if (l.fastForwarded > 0) fakes.restore(base.states[l.fastForwarded - 1]);
-            for (const s of q.steps.slice(0, l.fastForwarded)) q.created.add(s.resource.urn);
+            for (const s of q.steps.slice(0, l.fastForwarded)) {
+                q.created.add(s.resource.urn);
+                // State keeps each command's stdout: what the fast-forwarded creates printed.
+                const out = base.q.stdout.get(s.resource.urn);
+                if (out !== undefined) q.stdout.set(s.resource.urn, out);
+            }
         }
         await q.create(() => l.states.push(fakes.snapshot()));
         l.afterCreate = observable(fakes);

@@ -120,6 +120,8 @@ export class Quarantine {
     /** Resources in state, as Pulumi would record them: a failed create leaves its resource out. */
     readonly created = new Set<string>();
     readonly runs: StepRun[] = [];
+    /** Each command's last create stdout, as state keeps it. */
+    readonly stdout = new Map<string, string>();
 
     constructor(
         readonly result: RunResult,
@@ -170,10 +172,14 @@ export class Quarantine {
             return undefined;
         }
         const script: string = phase === "create" ? r.inputs.create : r.inputs.delete;
-        const result = await this.fakes.run(script, this.fakes.env({ ...r.inputs.environment, ...env }));
+        // The command provider hands the create's stdout, from state, to the next run.
+        const previous = r.inputs.addPreviousOutputInEnv === true && this.stdout.has(r.urn) ? { PULUMI_COMMAND_STDOUT: this.stdout.get(r.urn)! } : {};
+        const result = await this.fakes.run(script, this.fakes.env({ ...r.inputs.environment, ...previous, ...env }));
         const run = { ...result, step: r.name, phase };
         this.runs.push(run);
         if (run.code !== 0) throw new StepFailed(run);
+        // A create run again by hand (the re-run checks) does not change what state holds.
+        if (phase === "create" && !this.created.has(r.urn)) this.stdout.set(r.urn, run.stdout);
         return run;
     }
 }

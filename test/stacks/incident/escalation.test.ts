@@ -47,13 +47,20 @@ describe("delete-workload: the owner is found by following owner references", ()
             ]),
             "cronjob/nightly",
         ],
-        ["a pod detached by an earlier isolate", withPod({ owner: undefined, annotations: { "quarantine/detached-owner": "StatefulSet/db" } }), "statefulset/db"],
+        ["a pod whose annotations claim an owner (attacker-writable, never read)", withPod({ owner: undefined, annotations: { "quarantine/detached-owner": "StatefulSet/db" } }), undefined],
         ["a bare pod (it owns itself: redeploy deletes it)", withPod({ owner: undefined }), undefined],
     ])("%s", async (_what, cluster, want) => {
         const plan = await run({ cluster, config: at("delete-workload") });
         const steps = plan.all("").filter((r) => r.name.includes("/escalate/workload/"));
         expect(steps.map((s) => s.name.split("/escalate/workload/default/")[1])).toEqual(want ? [want] : []);
         expect(plan.all("/escalate/redeploy/default/compromised-pod")).toHaveLength(1);
+    });
+
+    it("a pod detached by an earlier isolate keeps the owner the stack found then (from state, not from the pod)", async () => {
+        const first = await run({ cluster: withPod({ owner: { kind: "StatefulSet", name: "db" } }) });
+        // After the detach, the StatefulSet has released the pod: no owner reference is left.
+        const second = await run({ cluster: withPod({ owner: undefined }), config: at("delete-workload"), previous: first.outputs });
+        expect(second.all("").filter((r) => r.name.includes("/escalate/workload/")).map((r) => r.name.split("/escalate/workload/default/")[1])).toEqual(["statefulset/db"]);
     });
 
     it("scales to zero by default and restores the recorded replica count on destroy", async () => {
