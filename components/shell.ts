@@ -106,3 +106,13 @@ export function shellCommand(name: string, step: ShellStep, opts: pulumi.CustomR
         opts,
     );
 }
+
+/**
+ * A read-only script run as the `command:local:run` invoke during preview and update alike: for
+ * discovery questions no provider read can ask without failing the update (does this pod still
+ * exist?). Its stdout is its answer; it is not a resource and leaves nothing in state.
+ */
+export function shellRead(h: { readonly step: string; readonly script: string }, environment: Record<string, string>, opts: pulumi.InvokeOutputOptions = {}): pulumi.Output<string> {
+    const script = assemble({ step: h.step, destroy: "nothing to undo: a read", kind: "check", script: h.script }, `${h.script}.read.sh`);
+    return command.local.runOutput({ command: script, interpreter: ["/bin/bash", "-c"], environment }, opts).stdout;
+}

@@ -21,6 +21,8 @@ export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configS
 export interface QuarantineConfig {
     readonly incidentId: string;
     readonly pods: readonly PodRef[];
+    /** Nodes to quarantine directly, with or without a pod named on them. */
+    readonly nodes: readonly string[];
     readonly level: Level;
     readonly nodeIsolation: NodeIsolationMode;
     /** kubectl duration for the drain, e.g. `5m`. */
@@ -163,7 +165,17 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         }
     }
 
+    if (parsed.success && parsed.data.pods.length === 0 && parsed.data.nodes.length === 0) {
+        problems.push(
+            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
+        );
+    }
     if (parsed.success) {
+        const seenNodes = new Set<string>();
+        for (const [i, n] of parsed.data.nodes.entries()) {
+            if (seenNodes.has(n)) problems.push(`quarantine:nodes[${i}] ${show(n)} is listed twice; list each node once`);
+            seenNodes.add(n);
+        }
         const seen = new Set<string>();
         for (const [i, p] of parsed.data.pods.entries()) {
             const ref = `${p.namespace}/${p.name}`;
@@ -184,6 +196,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
     return {
         incidentId,
         pods: d.pods,
+        nodes: d.nodes,
         level: d.level,
         nodeIsolation: d.nodeIsolation,
         drainTimeout: d.drainTimeout,

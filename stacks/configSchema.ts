@@ -64,7 +64,17 @@ export const schema = z
             .array(podRef, {
                 error: "must be a list of namespace/name, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f",
             })
-            .min(1, { message: "must name at least one pod, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f" }),
+            .default([]),
+        // A node to quarantine directly: when the pod is gone (an attacker deleting their own pod,
+        // as the runbook warns) or the compromise is the host's.
+        nodes: z
+            .array(
+                z
+                    .string({ error: "must be a string: a Kubernetes node name, e.g. gke-prod-pool-1-abcdeffff-zgt8" })
+                    .refine(isK8sSubdomain, { message: "is not a Kubernetes node name, e.g. gke-prod-pool-1-abcdeffff-zgt8" }),
+                { error: "must be a list of node names, e.g. pulumi config set --path 'quarantine:nodes[0]' gke-prod-pool-1-abcdeffff-zgt8" },
+            )
+            .default([]),
         level: z.enum(LEVELS, { error: `must be one of ${LEVELS.join(" | ")}, e.g. isolate` }).default("isolate"),
         confirm: z.string({ error: "must be a string: incident-<id>, e.g. incident-42" }).optional(),
         workloadAction: z

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import { lastSegment } from "../../components/naming";
+import { shellRead } from "../../components/shell";
 import { isDestructive } from "../../core/levels";
 import type { PodRef, QuarantineConfig } from "../config";
 import {
@@ -19,6 +20,7 @@ import {
     type PodFacts,
     type VmFacts,
     type WorkloadFacts,
+    DiscoveryError,
 } from "./facts";
 import type { Memory } from "./memory";
 import { settle } from "./settle";
@@ -42,6 +44,15 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
         cfg.pods.map(async (ref, i) => {
             const remembered = gone.get(key(ref));
             if (remembered) return { ...remembered, configIndex: i };
+            const known = memory?.incident.pods.find((p) => key(p.ref) === key(ref));
+            if (!(await podExists(cfg, ref, i))) {
+                // Quarantined by an earlier update: its node's quarantine goes on from what was found then.
+                if (known) return { ...known, configIndex: i };
+                throw new DiscoveryError(
+                    `${podKey(ref, i)} was not found: it may have been deleted since (an attacker deleting their own pod, as the runbook warns). ` +
+                        `Quarantine the node it ran on instead: pulumi config set --path 'quarantine:nodes[0]' <node>, and remove it from quarantine:pods`,
+                );
+            }
             const pod = k8s.core.v1.Pod.get(`${id}/read/pod/${ref.namespace}/${ref.name}`, key(ref));
             const raw = await settle(
                 pulumi.all([pod.metadata, pod.spec, pod.status]).apply(([metadata, spec, status]) => ({ metadata, spec, status })),
@@ -50,14 +61,14 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
             const parsed = parsePod(ref, i, raw);
             // Detaching the pod's labels makes its ReplicaSet release it: the owner it had when the
             // stack first found it is in the stack's memory (state), never in the pod.
-            const known = memory?.incident.pods.find((p) => key(p.ref) === key(ref));
             const facts = parsed.owner || !known?.owner ? parsed : { ...parsed, owner: known.owner };
             return destructive ? { ...facts, workload: await workloadOf(id, facts, ownerReads) } : facts;
         }),
     );
 
+    // The pods' nodes, and the nodes named directly (quarantine:nodes), each read once.
     const nodes = await Promise.all(
-        [...new Set(pods.map((p) => p.nodeName))].map(async (nodeName) => knownVms.get(nodeName) ?? readVm(id, nodeName, cfg.project)),
+        [...new Set([...pods.map((p) => p.nodeName), ...cfg.nodes])].map(async (nodeName) => knownVms.get(nodeName) ?? readVm(id, nodeName, cfg.project)),
     );
 
     let cluster: ClusterFacts | undefined;
@@ -121,6 +132,15 @@ async function workloadOf(id: string, pod: PodFacts, reads: Map<string, Promise<
         }
         return owner;
     });
+}
+
+/** Whether the pod exists now, asked without a read that would fail the update if it does not. */
+async function podExists(cfg: QuarantineConfig, ref: PodRef, i: number): Promise<boolean> {
+    const out = shellRead(
+        { step: "Check that the named pod still exists", script: "pod-exists" },
+        { CONTEXT: cfg.kubeContext, NAMESPACE: ref.namespace, POD: ref.name },
+    );
+    return (await settle(out, podKey(ref, i))).trim() !== "";
 }
 
 function key(ref: PodRef): string {

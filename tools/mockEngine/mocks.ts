@@ -22,6 +22,8 @@ export function clusterMocks(cluster: FakeCluster, previous: Record<string, any>
                     return instance(cluster, args.inputs);
                 case "gcp:container/getCluster:getCluster":
                     return gkeCluster(cluster, args.inputs);
+                case "command:local:run":
+                    return localRead(cluster, args.inputs);
                 case "gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo":
                     return { email: "responder@acme.example", id: "responder" };
                 case "gcp:storage/getBucket:getBucket":
@@ -32,6 +34,17 @@ export function clusterMocks(cluster: FakeCluster, previous: Record<string, any>
             }
         },
     };
+}
+
+/** The answers of the read-only scripts discovery runs (`shellRead`), from the fake cluster. */
+function localRead(cluster: FakeCluster, inputs: Record<string, any>): Record<string, any> {
+    const script = scriptHeader(inputs.command).script;
+    const env = inputs.environment ?? {};
+    if (script === "pod-exists") {
+        const found = cluster.pods.some((p) => p.namespace === env.NAMESPACE && p.name === env.POD);
+        return { stdout: found ? `pod/${env.POD}\n` : "", stderr: "", command: inputs.command };
+    }
+    throw new Error(`unmocked read script ${script}`);
 }
 
 /**

@@ -51,7 +51,7 @@ describe("discovery refusals: nothing is declared from a node we can't quarantin
         [
             "a pod that does not exist",
             variant((c) => ({ ...c, pods: [] })),
-            'pods "default/compromised-pod" not found',
+            `quarantine:pods[0] default/compromised-pod was not found: it may have been deleted since (an attacker deleting their own pod, as the runbook warns). Quarantine the node it ran on instead: pulumi config set --path 'quarantine:nodes[0]' <node>, and remove it from quarantine:pods`,
         ],
         [
             "an unscheduled pod",

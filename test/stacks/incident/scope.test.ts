@@ -118,3 +118,29 @@ describe("preview", () => {
         expect(plan.result.warnings.join("\n")).toContain("NetworkPolicy enforcement was not verified");
     });
 });
+
+describe("a node named directly (quarantine:nodes)", () => {
+    it("is quarantined with no pod named: snapshots, cordon, drain, cut-off, and no pod-level step", async () => {
+        const plan = await run({ rawConfig: sampleScenario({ pods: [], config: { "quarantine:nodes": JSON.stringify([SAMPLE_NODE]) } }).config });
+        expect(plan.ofType("kubernetes:core/v1:PodPatch")).toEqual([]);
+        expect(plan.ofType("gcp:compute/snapshot:Snapshot")).toHaveLength(2);
+        for (const step of ["/cordon", "/drain", "/tag", "/remove-external-ip"]) expect(plan.all(step).filter((r) => r.custom), step).toHaveLength(1);
+    });
+
+    it("is read once when a named pod runs on it too", async () => {
+        const plan = await run({ config: { "quarantine:nodes": JSON.stringify([SAMPLE_NODE]) } });
+        expect(plan.resources.filter((r) => r.read && r.type === "kubernetes:core/v1:Node")).toHaveLength(1);
+        expect(plan.all("/tag").filter((r) => r.custom)).toHaveLength(1);
+    });
+});
+
+describe("a pod gone since the previous update (deleted by the attacker)", () => {
+    it("does not stop the quarantine: its node's quarantine goes on from the stack's memory", async () => {
+        const first = await run();
+        const cluster = sampleCluster();
+        const gone = { ...cluster, pods: cluster.pods.filter((p) => p.name !== "compromised-pod") };
+        const second = await run({ cluster: gone, rawConfig: sampleScenario({ cluster: gone, pods: [cluster.pods[0]] }).config, previous: first.outputs });
+        expect(second.all("/tag").filter((r) => r.custom)).toHaveLength(1);
+        expect(second.resources.filter((r) => r.read && r.type === "kubernetes:core/v1:Pod")).toEqual([]);
+    });
+});
