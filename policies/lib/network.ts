@@ -11,6 +11,8 @@ export interface FirewallProps {
     readonly sourceTags?: readonly string[];
     readonly sourceRanges?: readonly string[];
     readonly sourceServiceAccounts?: readonly string[];
+    readonly destinationRanges?: readonly string[];
+    readonly disabled?: boolean;
     readonly allows?: readonly FirewallEntry[];
     readonly denies?: readonly FirewallEntry[];
 }

@@ -6,13 +6,14 @@ import { commands, kubectlAt, kubectlNames } from "../lib/script";
 const SCRIPTS = ["create", "update", "delete"] as const;
 const EXCLUDE = `!${LABELS.quarantine}`;
 
-/** The value of `--pod-selector` in a command's words, if given. */
-function podSelector(args: readonly string[]): string | undefined {
+/** Every value of `--pod-selector` in a command's words, in order. */
+function podSelectors(args: readonly string[]): string[] {
+    const out: string[] = [];
     for (const [i, w] of args.entries()) {
-        if (w.startsWith("--pod-selector=")) return w.slice("--pod-selector=".length);
-        if (w === "--pod-selector") return args[i + 1] ?? "";
+        if (w.startsWith("--pod-selector=")) out.push(w.slice("--pod-selector=".length));
+        else if (w === "--pod-selector") out.push(args[i + 1] ?? "");
     }
-    return undefined;
+    return out;
 }
 
 /**
@@ -33,7 +34,14 @@ export const drainExcludesQuarantined = resourceRule({
             for (const cmd of commands(script)) {
                 const k = kubectlAt(cmd, kubectl);
                 if (k < 0 || !cmd.slice(k + 1).includes("drain")) continue;
-                const selector = podSelector(cmd.slice(k + 1));
+                const selectors = podSelectors(cmd.slice(k + 1));
+                // kubectl keeps only the last of a repeated flag: '!quarantine' then 'quarantine'
+                // drains exactly the pod under investigation.
+                if (selectors.length > 1) {
+                    report(`${field} drains with --pod-selector given ${selectors.length} times (${selectors.map((x) => `'${x}'`).join(", ")}): kubectl uses only the last; pass --pod-selector='${EXCLUDE}' once`);
+                    continue;
+                }
+                const selector = selectors[0];
                 if (selector === undefined) {
                     report(`${field} drains without --pod-selector='${EXCLUDE}': the drain would evict the quarantined pods`);
                 } else if (!selector.split(",").map((s) => s.trim()).includes(EXCLUDE)) {

@@ -9,6 +9,28 @@ const DENY_PRIORITY: Record<string, number> = { EGRESS: 0, INGRESS: 1 };
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
+ * A deny must apply to all traffic of its direction: a disabled rule denies nothing, and a range
+ * narrower than 0.0.0.0/0 (or ::/0), or a source narrowed to tags or service accounts, leaves the
+ * rest through. An ingress rule without any source applies to 0.0.0.0/0 (GCE's default), as does
+ * a rule without destination ranges.
+ */
+function denyCoversEverything(fw: FirewallProps, direction: string, report: (m: string) => void): void {
+    if (fw.disabled === true) report("is a disabled deny: it denies nothing; remove disabled");
+    const narrower = (field: string, ranges: readonly string[] | undefined) => {
+        if (ranges !== undefined && ranges.length > 0 && !ranges.some((x) => OPEN.includes(x))) {
+            report(`is an ${direction} deny whose ${field} (${ranges.join(", ")}) is narrower than 0.0.0.0/0: traffic outside it is not denied`);
+        }
+    };
+    narrower("destinationRanges", fw.destinationRanges);
+    if (direction !== "INGRESS") return;
+    narrower("sourceRanges", fw.sourceRanges);
+    const sources = [...(fw.sourceTags ?? []).map((t) => `tag ${t}`), ...(fw.sourceServiceAccounts ?? []).map((a) => `service account ${a}`)];
+    if (sources.length > 0) {
+        report(`is an INGRESS deny narrowed to ${sources.join(", ")}: a quarantine deny names no source but 0.0.0.0/0, or traffic from anything else is not denied`);
+    }
+}
+
+/**
  * The quarantine's firewall, rule by rule: denies cover every protocol at the runbook's priorities,
  * and the only allows are SSH from the bastion to the quarantined VM and from IAP to the bastion.
  */
@@ -34,6 +56,7 @@ export const firewallDenyAllow = resourceRule({
             if (priority !== wanted) {
                 report(`is an ${direction} deny at priority ${priority}: ${direction} denies run at priority ${wanted}`);
             }
+            denyCoversEverything(fw, direction, report);
         }
         if (allows.length === 0) return;
 

@@ -8,6 +8,8 @@ interface NetworkPolicyProps {
             readonly matchExpressions?: readonly unknown[];
         };
         readonly policyTypes?: readonly string[];
+        readonly ingress?: readonly unknown[];
+        readonly egress?: readonly unknown[];
     };
 }
 
@@ -20,7 +22,7 @@ const BOTH = ["Ingress", "Egress"];
  */
 export const networkPolicySelector = resourceRule({
     name: "network-policy-incident-selector",
-    description: "Every NetworkPolicy selects pods by this incident's label (never an empty selector) and lists both Ingress and Egress.",
+    description: "Every NetworkPolicy selects pods by this incident's label (never an empty selector), lists both Ingress and Egress, and has no rules, which would allow traffic.",
     appliesTo: (type) => /^kubernetes:[^:]+:NetworkPolicy(Patch)?$/.test(type),
     scope: "NetworkPolicies",
     check: (r, report) => {
@@ -37,6 +39,12 @@ export const networkPolicySelector = resourceRule({
             report(`does not select by the incident label: select ${wanted}`);
         } else if (selected !== incident.id) {
             report(`selects ${LABELS.incident}=${selected}, another incident's pods: select ${wanted}`);
+        }
+
+        // NetworkPolicies are additive: a rule on the incident's own policy allows what it names.
+        for (const dir of ["ingress", "egress"] as const) {
+            const rules = spec[dir] ?? [];
+            if (rules.length > 0) report(`has ${rules.length} ${dir} rule(s), which allow ${dir} traffic: the quarantine's deny-all has none; remove spec.${dir}`);
         }
 
         const types = spec.policyTypes ?? [];

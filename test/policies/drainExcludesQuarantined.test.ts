@@ -38,6 +38,12 @@ describe("drain-excludes-quarantined", () => {
         ]);
     });
 
+    it("refuses a drain that repeats --pod-selector: kubectl keeps only the last, which here drains the quarantined pod", async () => {
+        expect(await check(`kubectl drain "$NODE" --pod-selector='!quarantine' --pod-selector='quarantine'`)).toEqual([
+            "create drains with --pod-selector given 2 times ('!quarantine', 'quarantine'): kubectl uses only the last; pass --pod-selector='!quarantine' once",
+        ]);
+    });
+
     it("checks the delete script too", async () => {
         const c = command("node/n1/drain", { create: DRAIN, delete: `kubectl drain "$NODE"`, environment: { NODE: "n1" } });
         expect(await violations(drainExcludesQuarantined, resourceArgs(c))).toEqual([

@@ -36,6 +36,31 @@ describe("firewall-deny-allow", () => {
     });
 
     it.each([
+        ["a disabled egress deny", firewall.egressDeny({ disabled: true }), "is a disabled deny: it denies nothing; remove disabled"],
+        [
+            "an egress deny to one range only",
+            firewall.egressDeny({ destinationRanges: ["10.0.0.0/8"] }),
+            "is an EGRESS deny whose destinationRanges (10.0.0.0/8) is narrower than 0.0.0.0/0: traffic outside it is not denied",
+        ],
+        [
+            "an ingress deny from one range only",
+            firewall.ingressDeny({ sourceRanges: ["192.168.0.0/16"] }),
+            "is an INGRESS deny whose sourceRanges (192.168.0.0/16) is narrower than 0.0.0.0/0: traffic outside it is not denied",
+        ],
+        [
+            "an ingress deny narrowed to a source tag",
+            firewall.ingressDeny({ sourceRanges: [], sourceTags: ["web"] }),
+            "is an INGRESS deny narrowed to tag web: a quarantine deny names no source but 0.0.0.0/0, or traffic from anything else is not denied",
+        ],
+    ])("refuses %s", async (_, rule, message) => {
+        expect(await check(rule)).toEqual([message]);
+    });
+
+    it("passes an IPv6 deny to ::/0", async () => {
+        expect(await check(firewall.egressDeny({ destinationRanges: ["::/0"] }))).toEqual([]);
+    });
+
+    it.each([
         ["SSH from anywhere", firewall.sshBastion({ sourceTags: [], sourceRanges: ["0.0.0.0/0"] }), `allows from 0.0.0.0/0, i.e. from anywhere: ${ONLY}`],
         ["SSH to the bastion from anywhere as well as IAP", firewall.iapBastion({ sourceRanges: [IAP_RANGE, "0.0.0.0/0"] }), `allows from 0.0.0.0/0, i.e. from anywhere: ${ONLY}`],
         ["SSH with no source at all", firewall.sshBastion({ sourceTags: undefined }), `allows from anywhere (an ingress rule without a source defaults to 0.0.0.0/0): ${ONLY}`],

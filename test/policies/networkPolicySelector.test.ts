@@ -33,6 +33,15 @@ describe("network-policy-incident-selector", () => {
         expect(await check(networkPolicy({ podSelector }))).toEqual(["does not select by the incident label: select quarantine/incident=42"]);
     });
 
+    it.each([
+        ["an egress rule that allows everything", { egress: [{}] }, "has 1 egress rule(s), which allow egress traffic: the quarantine's deny-all has none; remove spec.egress"],
+        ["an ingress rule from one namespace", { ingress: [{ from: [{ namespaceSelector: {} }] }] }, "has 1 ingress rule(s), which allow ingress traffic: the quarantine's deny-all has none; remove spec.ingress"],
+    ])("refuses the incident's own policy with %s", async (_, rules, message) => {
+        const np = networkPolicy();
+        const spec = { ...(np.props as { spec: Record<string, unknown> }).spec, ...rules };
+        expect(await check({ ...np, props: { ...np.props, spec } })).toEqual([message]);
+    });
+
     it("refuses a selector on another incident's pods", async () => {
         expect(await check(networkPolicy({ podSelector: { matchLabels: { "quarantine/incident": "43" } } }))).toEqual([
             "selects quarantine/incident=43, another incident's pods: select quarantine/incident=42",
