@@ -14,8 +14,16 @@ remove=()
 while IFS='=' read -r key _; do
   if [ -n "$key" ]; then remove+=("$key-"); fi
 done <<<"$others"
-if [ ${#remove[@]} -gt 0 ]; then
-  k -n "$NAMESPACE" label pod -- "$POD" "${remove[@]}" >/dev/null
+# One label call removes them all or none. If its answer is lost (a timeout after the change was
+# made), the record must still be printed: a re-run would find the labels gone and record nothing.
+# kubectl directly: in an `if` bash turns `set -e` off inside a function.
+if [ ${#remove[@]} -gt 0 ] && ! kubectl --context "$CONTEXT" -n "$NAMESPACE" label pod -- "$POD" "${remove[@]}" >/dev/null; then
+  after=$(k -n "$NAMESPACE" get pod -o go-template="$LABELS_TEMPLATE" -- "$POD")
+  if grep -q -v -E '^quarantine(/incident)?=' <<<"$after"; then
+    echo "could not remove the pod's labels" >&2
+    exit 1
+  fi
+  echo "the label call failed, but the labels are gone: recording them" >&2
 fi
 echo "detached ${#remove[@]} labels"
 while IFS= read -r pair; do

@@ -1,5 +1,6 @@
 import type { Workload, WorkloadKind } from "../../components/escalation";
 import { isK8sSubdomain, lastSegment } from "../../components/naming";
+import { hostAccessOf, type PodSpecForHostAccess } from "./hostAccess";
 import type { PodRef } from "../config";
 
 /**
@@ -19,6 +20,8 @@ export interface PodFacts {
     readonly labels: Readonly<Record<string, string>>;
     /** The controller that owns the pod, or the one it had before the quarantine detached it. */
     readonly owner?: OwnerRef;
+    /** What lets it reach past NetworkPolicy or its sandbox (hostNetwork, privileged, …); unset when nothing does. */
+    readonly hostAccess?: readonly string[];
     /** The top workload owning it, resolved for the destructive levels; unset for a bare pod. */
     readonly workload?: WorkloadFacts;
 }
@@ -84,7 +87,7 @@ interface RawPod {
         annotations?: Record<string, string>;
         ownerReferences?: { kind: string; name: string; controller?: boolean }[];
     };
-    spec?: { nodeName?: string };
+    spec?: { nodeName?: string } & PodSpecForHostAccess;
     status?: { phase?: string };
 }
 
@@ -95,7 +98,15 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
             `quarantine:pods[${index}] "${ref.namespace}/${ref.name}" is not running on a node (phase ${raw.status?.phase ?? "unknown"}): there is no node to quarantine; remove it from quarantine:pods`,
         );
     }
-    return { ref, configIndex: index, nodeName, labels: raw.metadata?.labels ?? {}, owner: controllerOf(raw.metadata) };
+    const hostAccess = hostAccessOf(raw.spec);
+    return {
+        ref,
+        configIndex: index,
+        nodeName,
+        labels: raw.metadata?.labels ?? {},
+        owner: controllerOf(raw.metadata),
+        ...(hostAccess.length > 0 ? { hostAccess } : {}),
+    };
 }
 
 

@@ -41,6 +41,8 @@ export interface QuarantineOutputs {
     readonly isolationFindings?: pulumi.Input<string[]>;
     /** Whether preview could verify that the cluster enforces NetworkPolicy. From `isolate` up. */
     readonly networkPolicyEnforcement?: string;
+    /** Pods that can reach past NetworkPolicy or their sandbox, and why: their node is the boundary. */
+    readonly hostLevelPods: string[];
     /** What `pulumi destroy` will not undo, for this update's level. */
     readonly oneWayActions: string[];
     /** One-way actions of earlier updates that a lower level does not bring back. */

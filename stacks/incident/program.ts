@@ -36,7 +36,8 @@ export async function incident(): Promise<QuarantineOutputs> {
     return await declareQuarantine(cfg, found, memory);
 }
 
-export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, memory?: Memory): Promise<QuarantineOutputs> {
+export async function declareQuarantine(asConfigured: QuarantineConfig, found: Incident, memory?: Memory): Promise<QuarantineOutputs> {
+    const { cfg, hostLevelPods } = nodeIsTheBoundary(asConfigured, found);
     const names = incidentNames(cfg.incidentId);
     const id = names.id;
     const level = LEVELS.indexOf(cfg.level);
@@ -156,7 +157,7 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
             `Lowering quarantine:level from ${memory.level} to ${cfg.level} does not bring anything back. Still gone: ${stillGone.join("; ")}`,
         );
     }
-    return { ...summary, ...isolation, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
+    return { ...summary, ...isolation, hostLevelPods, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
 }
 
 /**
@@ -168,6 +169,26 @@ export async function declareQuarantine(cfg: QuarantineConfig, found: Incident, 
  */
 async function registrationsSent(): Promise<void> {
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A pod that can reach past NetworkPolicy or out of its sandbox (hostNetwork, privileged, …) is
+ * contained only by its node's cut-off: the node is then cut off at once, whatever
+ * `quarantine:nodeIsolation` says, and preview says why.
+ */
+function nodeIsTheBoundary(cfg: QuarantineConfig, found: Incident): { cfg: QuarantineConfig; hostLevelPods: string[] } {
+    const hostLevel = found.pods.filter((p) => (p.hostAccess ?? []).length > 0);
+    const hostLevelPods = hostLevel.map((p) => `${p.ref.namespace}/${p.ref.name}: ${(p.hostAccess ?? []).join(", ")}`);
+    if (hostLevel.length === 0) return { cfg, hostLevelPods };
+    const forced = reaches(cfg.level, "isolate") && cfg.nodeIsolation === "after-drain";
+    for (const p of hostLevel) {
+        void pulumi.log.warn(
+            `quarantine:pods[${p.configIndex}] ${p.ref.namespace}/${p.ref.name} can reach past its NetworkPolicy or its sandbox (${(p.hostAccess ?? []).join(", ")}): ` +
+                `only its node's cut-off and quarantine:level delete-node contain it` +
+                (forced ? "; quarantine:nodeIsolation after-drain is overridden: the node is cut off at once, and its volatile state is not captured" : ""),
+        );
+    }
+    return { cfg: forced ? { ...cfg, nodeIsolation: "immediate" } : cfg, hostLevelPods };
 }
 
 /** Warns about what weakens the pods' isolation; returns the NetworkPolicy enforcement finding. */

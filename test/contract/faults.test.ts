@@ -95,6 +95,8 @@ describe("faults, one call at a time", async () => {
     // the kubectl ones read.
     const [r] = runners;
     const checkpoints = [...(await record(r.q, r.f, "create")), ...(await record(r.q, r.f, "delete", (s) => !gcloud(s)))];
+    // What state holds after the clean run (each create's stdout) is the same for every runner.
+    for (const other of runners) for (const [urn, out] of r.q.stdout) other.q.stdout.set(urn, out);
     const pool = new Pool(runners);
 
     const cases = checkpoints.flatMap((cp) =>

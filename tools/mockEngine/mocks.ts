@@ -104,7 +104,7 @@ function read(cluster: FakeCluster, type: string, id: string, previous: Record<s
             id,
             state: {
                 metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels ?? {}, annotations: pod.annotations ?? {}, ownerReferences },
-                spec: pod.node ? { nodeName: pod.node } : {},
+                spec: { ...(pod.spec ?? {}), ...(pod.node ? { nodeName: pod.node } : {}) },
                 status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending") },
             },
         };

@@ -14,6 +14,8 @@ export interface FakePod {
     /** Controller owner reference, e.g. ReplicaSet web-5d9f; unset for a bare pod. */
     readonly owner?: { readonly kind: string; readonly name: string };
     readonly annotations?: Record<string, string>;
+    /** Extra pod spec fields (hostNetwork, containers with a securityContext, volumes). */
+    readonly spec?: Record<string, unknown>;
 }
 
 /** A ReplicaSet or Job, with the controller that owns it (a Deployment, a CronJob) if any. */
