@@ -1,4 +1,4 @@
-import { createScript, isDrain, isRemoveExternalIp, isTag, type Step } from "./graph";
+import { createScript, isDrain, isRemoveExternalIp, isTag, scriptOf, type Step } from "./graph";
 
 /**
  * The latency table: one figure per cloud operation, each with where it comes from. Cloud figures
@@ -93,12 +93,14 @@ function command(s: Step, script: string, tools: Tools): Cost {
     const { gcloud, kubectl } = invocations(script);
     const local = gcloud * tools.gcloud.cpu + kubectl * tools.kubectl.cpu;
     const calls = gcloud * (tools.gcloud.wall - tools.gcloud.cpu + L("apiCall")) + kubectl * (tools.kubectl.wall - tools.kubectl.cpu + L("apiCall"));
+    // Which operation a step is comes from the script file it declares (`# script:`), not its text.
     if (isTag(s)) return { op: "setTags (gcloud add-tags)", local, remote: calls + L("setTags") };
     if (isRemoveExternalIp(s)) return { op: "remove external IP (describe + delete-access-config)", local, remote: calls + L("instanceUpdate") };
     if (isDrain(s)) return { op: "drain (kubectl drain)", local, remote: calls + L("drain") };
-    if (/abandon-instances/.test(script)) return { op: "abandon (list + abandon-instances)", local, remote: calls + L("abandon") };
-    if (/--deletion-protection/.test(script)) return { op: "deletion protection (instances update)", local, remote: calls + L("instanceUpdate") };
-    if (/\bcompute\s+instances\s+delete(?:\s|$)/m.test(script)) return { op: "VM delete (gcloud)", local, remote: calls + L("vmDelete") };
+    const file = scriptOf(s);
+    if (file === "abandon") return { op: "abandon (list + abandon-instances)", local, remote: calls + L("abandon") };
+    if (file === "protect") return { op: "deletion protection (instances update)", local, remote: calls + L("instanceUpdate") };
+    if (file === "delete-vm") return { op: "VM delete (gcloud)", local, remote: calls + L("vmDelete") };
     return { op: `other command (${gcloud} gcloud, ${kubectl} kubectl)`, local, remote: calls };
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from "fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
@@ -92,6 +92,8 @@ function build(): ProgramCost["build"] {
         { cwd: ROOT, encoding: "utf8" },
     );
     const ms = performance.now() - t;
+    // The command scripts are files the components read at run time: tsc does not copy them.
+    cpSync(path.join(ROOT, "components", "scripts"), path.join(dir, "components", "scripts"), { recursive: true });
     if (!existsSync(path.join(dir, "bench", "child.js"))) {
         rmSync(dir, { recursive: true, force: true });
         throw new Error(`tsc emitted nothing:\n${tsc.stdout}${tsc.stderr}`);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type MockCallArgs, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { scriptHeader, type StepHeader } from "../../core/stepHeader";
+import { unsecret } from "../../tools/mockEngine/engine";
 
 /**
  * The one mock engine of the component tests: each test file calls `mockEngine()` once, at its
@@ -80,16 +81,6 @@ export class StandIn extends pulumi.CustomResource {
     constructor(name: string) {
         super("quarantine:test:StandIn", name, {});
     }
-}
-
-/** Secret-wrapped values (the provider marks some inputs secret) as plain values. */
-function unsecret(v: any): any {
-    if (Array.isArray(v)) return v.map(unsecret);
-    if (v && typeof v === "object") {
-        if (Object.values(v).includes(pulumi.runtime.specialSecretSig) && "value" in v) return unsecret(v.value);
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unsecret(x)]));
-    }
-    return v;
 }
 
 /** The URN the SDK's mock monitor gives a registration (its `newUrn` is private). */

@@ -45,7 +45,7 @@ export interface RunResult {
 
 
 /** Secret-wrapped inputs (the provider marks some, e.g. a bucket object's content) as plain values. */
-function unsecret(v: any): any {
+export function unsecret(v: any): any {
     if (Array.isArray(v)) return v.map(unsecret);
     if (v && typeof v === "object") {
         if (Object.values(v).includes(pulumi.runtime.specialSecretSig) && "value" in v) return unsecret(v.value);
