@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { sampleCluster, SAMPLE_NODE, type FakeCluster, type FakePod } from "../../../tools/mockEngine/sampleCluster";
+import { scriptHeader } from "../../../core/stepHeader";
+import type { Recorded } from "../../../tools/mockEngine/engine";
 import { run } from "../../harness";
+
+/** The kind and script file a command declares in its header. */
+const declared = (r: Recorded) => {
+    const h = scriptHeader(r.inputs.create);
+    return { kind: h.kind, script: h.script };
+};
 
 const confirm = { "quarantine:confirm": "incident-42" };
 const at = (level: string, extra: Record<string, string> = {}) => ({ "quarantine:level": level, ...confirm, ...extra });
@@ -14,7 +22,8 @@ describe("redeploy", () => {
     it("deletes each pod with a 10 s grace period, after every snapshot and capture, keeping the isolation", async () => {
         const plan = await run({ config: at("redeploy") });
         const del = plan.one("/escalate/redeploy/default/compromised-pod");
-        expect(del.inputs.create).toContain(`delete "pod/$POD" --grace-period=10`);
+        // The 10 s grace period, for real: test/contract/escalation.test.ts.
+        expect(declared(del)).toEqual({ kind: "destructive", script: "redeploy" });
         expect(del.inputs.environment).toMatchObject({ NAMESPACE: "default", POD: "compromised-pod" });
         const evidence = [
             ...plan.ofType("gcp:compute/snapshot:Snapshot"),
@@ -67,9 +76,8 @@ describe("delete-workload: the owner is found by following owner references", ()
         const plan = await run({ config: at("delete-workload") });
         const w = plan.one("/escalate/workload/default/deployment/web");
         expect(w.inputs.environment).toMatchObject({ KIND: "deployment", NAME: "web", NAMESPACE: "default" });
-        expect(w.inputs.create).toContain(`scale "$KIND/$NAME" --replicas=0`);
-        expect(w.inputs.create).toContain("quarantine/replicas-before=$replicas");
-        expect(w.inputs.delete).toContain(`scale "$KIND/$NAME" --replicas="$recorded"`);
+        // Scaled to zero and restored on destroy, for real: test/contract/levels.test.ts.
+        expect(declared(w)).toEqual({ kind: "destructive", script: "scale-to-zero" });
         expect(plan.waits(w, plan.one("/escalate/redeploy/default/compromised-pod"))).toBe(true);
         expect(plan.outputs.oneWayActions).not.toContain("deleted Deployment default/web");
     });
@@ -77,14 +85,15 @@ describe("delete-workload: the owner is found by following owner references", ()
     it("suspends a CronJob instead, and resumes it to its recorded state on destroy", async () => {
         const cluster = withPod({ owner: { kind: "Job", name: "j" } }, [{ namespace: "default", kind: "Job", name: "j", owner: { kind: "CronJob", name: "c" } }]);
         const w = (await run({ cluster, config: at("delete-workload") })).one("/escalate/workload/default/cronjob/c");
-        expect(w.inputs.create).toContain(`'{"spec":{"suspend":true}}'`);
-        expect(w.inputs.delete).toContain("quarantine/suspend-before");
+        // Suspended and resumed on destroy, for real: test/contract/escalation.test.ts.
+        expect(declared(w)).toEqual({ kind: "destructive", script: "suspend" });
     });
 
     it("deletes the workload when asked, and says that is one-way", async () => {
         const plan = await run({ config: at("delete-workload", { "quarantine:workloadAction": "delete" }) });
         const w = plan.one("/escalate/workload/default/deployment/web");
-        expect(w.inputs.create).toContain(`delete "$KIND/$NAME"`);
+        // Deleted for real, and not brought back: test/contract/escalation.test.ts.
+        expect(declared(w)).toEqual({ kind: "destructive", script: "delete-workload" });
         expect(plan.outputs.oneWayActions).toContain("deleted Deployment default/web");
     });
 
@@ -101,7 +110,8 @@ describe("delete-node", () => {
         const plan = await run({ config: at("delete-node") });
         const vm = plan.one(`/escalate/delete-vm/${SAMPLE_NODE}`);
         const node = plan.one(`/escalate/delete-node/${SAMPLE_NODE}`);
-        expect(vm.inputs.create).toContain(`instances delete --zone "$ZONE" --project "$PROJECT" --quiet -- "$INSTANCE"`);
+        // The VM deleted, for real: test/contract/levels.test.ts (delete-node).
+        expect(declared(vm)).toEqual({ kind: "destructive", script: "delete-vm" });
         expect(vm.inputs.create.indexOf("--no-deletion-protection")).toBeLessThan(vm.inputs.create.indexOf("instances delete"));
         for (const before of [`/vm/${SAMPLE_NODE}/tag`, `/node/${SAMPLE_NODE}/drain`, "/custody/manifest", `/escalate/workload/default/deployment/web`]) {
             expect(plan.waits(vm, plan.one(before)), before).toBe(true);
