@@ -2,7 +2,7 @@ import { scriptHeader } from "../../core/stepHeader";
 
 /**
  * Just enough shell reading for the command policies. Every script the program runs comes from
- * `components/shell.ts`: a `# step:` and a `# destroy:` line, then bash. A script is read as
+ * `components/shell.ts`: the header of `core/stepHeader.ts`, then bash. A script is read as
  * commands ("segments": split at `;`, `&&`, `||`, `|`, `$(`, backticks and parentheses), each a
  * list of words with their quotes removed. That is not a shell parser, and it need not be: the
  * policies look for a handful of command shapes (`kubectl … delete`, `kubectl … drain`, `gcloud …

@@ -9,7 +9,7 @@ const SCRIPTS = ["create", "update", "delete"] as const;
 /**
  * Values too common in shell text to tell apart from a splice (`true`, `0`, `5m`), and the
  * quarantine's own label and annotation keys (`quarantine/…`, constants of the program, see
- * `components/naming.ts`), are not looked for. Nor are `case` patterns: an allow-list the script
+ * `core/labels.ts`), are not looked for. Nor are `case` patterns: an allow-list the script
  * checks a received value against (`case "$KIND" in deployment|statefulset)`) is constant text.
  */
 function significant(value: string): boolean {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Incident } from "./facts";
+import type { ResolvedOutputs } from "./outputs";
 import { settle } from "./settle";
 
 /**
@@ -27,7 +28,8 @@ export function selfReferenceName(): string {
 export async function recall(id: string): Promise<Memory | undefined> {
     const self = new pulumi.StackReference(`${id}/read/previous-update`, { name: selfReferenceName() });
     const outputs = await settle(self.outputs, "the stack's previous outputs");
-    const m = outputs?.[MEMORY_OUTPUT] as Memory | undefined;
+    // The previous update's outputs (QuarantineOutputs); an older stack may lack the memory.
+    const m = (outputs as Partial<Pick<ResolvedOutputs, typeof MEMORY_OUTPUT>> | undefined)?.[MEMORY_OUTPUT] as Memory | undefined;
     if (!m || typeof m !== "object" || !m.incident || !Array.isArray(m.incident.pods)) return undefined;
     return m;
 }
