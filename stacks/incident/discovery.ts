@@ -21,6 +21,7 @@ import {
     type VmFacts,
     type WorkloadFacts,
     DiscoveryError,
+    refuseSharedVmDeletion,
 } from "./facts";
 import type { Memory } from "./memory";
 import { settle } from "./settle";
@@ -36,7 +37,10 @@ import { settle } from "./settle";
 export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<Incident> {
     const id = cfg.incidentId;
     const gone = new Map<string, PodFacts>(memory?.podsDeleted ? memory.incident.pods.map((p) => [key(p.ref), p]) : []);
-    const knownVms = new Map<string, Omit<VmFacts, "pods">>(memory?.podsDeleted ? memory.incident.nodes.map((n) => [n.name, n]) : []);
+    // Other incidents' hold on a VM is read fresh or not at all: a remembered one may be released.
+    const knownVms = new Map<string, Omit<VmFacts, "pods">>(
+        memory?.podsDeleted ? memory.incident.nodes.map((n) => [n.name, { ...n, otherIncidents: undefined }]) : [],
+    );
     const destructive = isDestructive(cfg.level);
     const ownerReads = new Map<string, Promise<OwnerRef | undefined>>();
 
@@ -87,6 +91,10 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
         cluster = inspectCluster(cfg.cluster.name, c);
     }
 
+    refuseSharedVmDeletion(cfg.level, nodes);
+    for (const n of nodes.filter((x) => (x.otherIncidents ?? []).length > 0)) {
+        void pulumi.log.warn(`VM ${n.instance} is also quarantined by incident ${(n.otherIncidents ?? []).join(", ")}: quarantine:level delete-node is refused while it is`);
+    }
     const incident = groupIncident(pods, nodes, cluster);
     if (cfg.level === "delete-workload" || cfg.level === "delete-node") {
         incident.workloads.forEach((w) => checkWorkloadAction(w, cfg.workloadAction));
@@ -110,10 +118,11 @@ async function readVm(id: string, nodeName: string, project: string): Promise<Om
             })),
             metadata: r.metadata ?? {},
             deletionProtection: r.deletionProtection,
+            tags: r.tags ?? [],
         })),
         `VM ${facts.instance}`,
     );
-    return parseInstance(facts, instance);
+    return parseInstance(facts, instance, id);
 }
 
 /**

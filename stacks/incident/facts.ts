@@ -55,6 +55,8 @@ export interface VmFacts extends NodeFacts {
     readonly externalIp?: string;
     readonly mig?: MigRef;
     readonly deletionProtection: boolean;
+    /** Other incidents whose isolation tag the VM carries, as read now (never from memory). */
+    readonly otherIncidents?: readonly string[];
     readonly pods: readonly PodFacts[];
 }
 
@@ -203,6 +205,7 @@ interface RawInstance {
     networkInterfaces: { network: string; subnetwork: string; networkIp: string; accessConfigs: { natIp: string }[] }[];
     metadata: Record<string, string>;
     deletionProtection: boolean;
+    tags?: string[];
 }
 
 // Strict on purpose: the group's name and location become gcloud arguments, and the metadata is
@@ -218,7 +221,8 @@ export function parseCreatedBy(createdBy: string | undefined): MigRef | undefine
     return { scope: m[1] === "zones" ? "zone" : "region", location: m[2], name: m[3] };
 }
 
-export function parseInstance(node: NodeFacts, raw: RawInstance): Omit<VmFacts, "pods"> {
+/** `incidentId`: this stack's incident, so its own tag is not counted as another incident's. */
+export function parseInstance(node: NodeFacts, raw: RawInstance, incidentId = ""): Omit<VmFacts, "pods"> {
     const nic = raw.networkInterfaces[0];
     if (!nic) {
         throw new DiscoveryError(`VM ${node.instance} has no network interface; nothing to firewall`);
@@ -227,6 +231,7 @@ export function parseInstance(node: NodeFacts, raw: RawInstance): Omit<VmFacts, 
         ...raw.bootDisks.map((d) => ({ name: lastSegment(d.source), source: d.source, boot: true })),
         ...raw.attachedDisks.map((d) => ({ name: lastSegment(d.source), source: d.source, boot: false })),
     ];
+    const otherIncidents = otherIncidentsOn(raw.tags ?? [], incidentId);
     return {
         ...node,
         disks,
@@ -236,7 +241,32 @@ export function parseInstance(node: NodeFacts, raw: RawInstance): Omit<VmFacts, 
         externalIp: nic.accessConfigs.find((a) => a.natIp)?.natIp,
         mig: parseCreatedBy(raw.metadata["created-by"]),
         deletionProtection: raw.deletionProtection,
+        ...(otherIncidents.length > 0 ? { otherIncidents } : {}),
     };
+}
+
+/** The ids of the other incidents whose isolation tag (`quarantine-<id>`, not `…-bastion`) is in `tags`. */
+export function otherIncidentsOn(tags: readonly string[], incidentId: string): string[] {
+    return tags
+        .map((t) => /^quarantine-(.+)$/.exec(t)?.[1])
+        .filter((id): id is string => id !== undefined && id !== incidentId && !id.endsWith("-bastion"));
+}
+
+/**
+ * `delete-node` must not delete a VM another incident still quarantines: its evidence and its
+ * investigation would go with it.
+ */
+export function refuseSharedVmDeletion(level: string, nodes: readonly Omit<VmFacts, "pods">[]): void {
+    if (level !== "delete-node") return;
+    for (const n of nodes) {
+        const others = n.otherIncidents ?? [];
+        if (others.length > 0) {
+            throw new DiscoveryError(
+                `quarantine:level delete-node would delete VM ${n.instance}, which incident ${others.join(", ")} still quarantines (tag ${others.map((o) => `quarantine-${o}`).join(", ")}): ` +
+                    `release that incident first (pulumi destroy on its stack), or stay at quarantine:level delete-workload`,
+            );
+        }
+    }
 }
 
 interface RawCluster {

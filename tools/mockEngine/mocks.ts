@@ -144,7 +144,7 @@ function instance(cluster: FakeCluster, inputs: Record<string, any>) {
         ],
         metadata: node.mig ? { "created-by": `projects/123456789/zones/${node.zone}/instanceGroupManagers/${node.mig}` } : {},
         deletionProtection: node.deletionProtection ?? false,
-        tags: ["gke-prod-node"],
+        tags: [...(node.tags ?? ["gke-prod-node"])],
     };
 }
 

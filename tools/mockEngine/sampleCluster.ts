@@ -40,6 +40,8 @@ export interface FakeNode {
     readonly network: string;
     readonly subnetwork: string;
     readonly deletionProtection?: boolean;
+    /** Network tags on the VM. Default: `gke-prod-node`. */
+    readonly tags?: readonly string[];
 }
 
 export interface FakeGkeCluster {

@@ -142,3 +142,22 @@ describe("after a one-way step", () => {
         expect(lower.all("/escalate/redeploy/default/compromised-pod")).toEqual([]);
     });
 });
+
+describe("a VM another incident also quarantines", () => {
+    const shared = () => {
+        const c = sampleCluster();
+        return { ...c, nodes: [{ ...c.nodes[0], tags: ["gke-prod-node", "quarantine-42", "quarantine-43", "quarantine-43-bastion"] }] };
+    };
+
+    it("is not deleted by delete-node: the refusal names the other incident", async () => {
+        await expect(run({ cluster: shared(), config: at("delete-node") })).rejects.toThrow(
+            `quarantine:level delete-node would delete VM ${SAMPLE_NODE}, which incident 43 still quarantines (tag quarantine-43): release that incident first (pulumi destroy on its stack), or stay at quarantine:level delete-workload`,
+        );
+    });
+
+    it("is quarantined at isolate, and preview says the other incident holds it too", async () => {
+        const plan = await run({ cluster: shared() });
+        expect(plan.all("/tag").filter((r) => r.custom)).toHaveLength(1);
+        expect(plan.result.warnings.join("\n")).toContain(`VM ${SAMPLE_NODE} is also quarantined by incident 43`);
+    });
+});

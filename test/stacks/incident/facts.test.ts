@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+    otherIncidentsOn,
     DiscoveryError,
     groupIncident,
     inspectCluster,
@@ -337,5 +338,17 @@ describe("groupIncident", () => {
             ["node-a", 1],
             ["node-z", 0],
         ]);
+    });
+});
+
+describe("other incidents' isolation tags on a VM", () => {
+    it.each<[string[], string[]]>([
+        [["gke-prod-node"], []],
+        [["quarantine-42"], []],
+        [["quarantine-42", "quarantine-43"], ["43"]],
+        [["quarantine-43-bastion"], []],
+        [["quarantine-7", "quarantine-inc-9"], ["7", "inc-9"]],
+    ])("%j on incident 42's VM: %j", (tags, want) => {
+        expect(otherIncidentsOn(tags, "42")).toEqual(want);
     });
 });
