@@ -21,8 +21,8 @@ import {
     type VmFacts,
     type WorkloadFacts,
     DiscoveryError,
-    refuseSharedVmDeletion,
 } from "./facts";
+import { refuseSharedVmDeletion } from "./sharedVm";
 import type { Memory } from "./memory";
 import { settle } from "./settle";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { otherIncidentsOn } from "../../../stacks/incident/sharedVm";
 import {
-    otherIncidentsOn,
     DiscoveryError,
     groupIncident,
     inspectCluster,
