@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { GCE_LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
+import { evidenceBucketName } from "./naming";
 
 export interface EvidenceBucketArgs {
     /** The incident's names (a created bucket's name and labels derive from them). */
@@ -10,6 +11,8 @@ export interface EvidenceBucketArgs {
     readonly project: string;
     /** Region for a bucket the stack creates: the affected nodes' region. */
     readonly location: string;
+    /** The quarantine run's random part, in a created bucket's name (see `evidenceBucketName`). */
+    readonly run: pulumi.Input<string>;
     /** An existing bucket to use instead of creating one. Default: the stack creates one. */
     readonly existing?: string;
     /** Retention of a created bucket, in days. Default 90. */
@@ -33,16 +36,17 @@ export interface EvidenceBucketArgs {
 export class EvidenceBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
     /**
-     * The bucket's name, known before anything is created: for the volatile capture, which runs
-     * before the node's cut-off and so must not wait for the bucket (containment first).
+     * The bucket's name, known before the bucket is created (it waits only for the run's random
+     * part): for the volatile capture, which runs before the node's cut-off and so must not wait
+     * for the bucket (containment first).
      */
-    public readonly name: string;
+    public readonly name: pulumi.Output<string>;
     /** The created bucket, for what must wait for it; none for an existing bucket. */
     public readonly bucket?: gcp.storage.Bucket;
 
     constructor(name: string, args: EvidenceBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:evidence:EvidenceBucket", name, {}, opts);
-        this.name = args.existing ?? `${args.project}-quarantine-${args.names.id}`;
+        this.name = args.existing ? pulumi.output(args.existing) : pulumi.output(args.run).apply((run) => evidenceBucketName(args.names, args.project, run));
         if (args.existing) {
             // A read, so preview shows the bucket was found (and fails if it was not).
             this.bucketName = gcp.storage.getBucketOutput({ name: args.existing }, { parent: this }).name;

@@ -13,7 +13,7 @@ export interface EvidenceCaptureArgs {
     /** kubectl context the captures read through. */
     readonly kubeContext: string;
     /** Name of the bucket the artifacts go to. */
-    readonly bucket: string;
+    readonly bucket: pulumi.Input<string>;
     /**
      * What the captures wait for before uploading (the created bucket). Not the volatile capture:
      * it runs before the node's cut-off, which never waits for the bucket; if the bucket is not

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { GCE_LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
-import { snapshotName } from "./naming";
+import { fitGceName, shortHash, snapshotName } from "./naming";
 
 export interface SnapshotDisk {
     /** Disk name (last segment of its source), used for the snapshot's name. */
@@ -20,6 +20,8 @@ export interface ForensicSnapshotsArgs {
     readonly project: string;
     /** Every disk of every affected node, each once. */
     readonly disks: readonly SnapshotDisk[];
+    /** The quarantine run's random part, in every snapshot's name (see `snapshotName`). */
+    readonly run: pulumi.Input<string>;
 }
 
 /**
@@ -37,9 +39,11 @@ export class ForensicSnapshots extends pulumi.ComponentResource {
         this.snapshots = args.disks.map(
             (disk) =>
                 new gcp.compute.Snapshot(
-                    `${name}/${snapshotName(args.names, disk.name, disk.source)}`,
+                    // The logical name has no run part: it must be known in preview, and stays the
+                    // same across updates of one run.
+                    `${name}/${fitGceName(`q-${args.names.id}`, disk.name, shortHash(disk.source))}`,
                     {
-                        name: snapshotName(args.names, disk.name, disk.source),
+                        name: pulumi.output(args.run).apply((run) => snapshotName(args.names, disk.name, disk.source, run)),
                         project: args.project,
                         sourceDisk: disk.source,
                         description: `Forensic snapshot of ${disk.name} on node ${disk.node}, incident ${args.names.id}`,

@@ -43,12 +43,23 @@ export function firewallRuleName(names: IncidentNames, network: string, rule: st
 }
 
 /**
- * Snapshot name for one disk, e.g. `q-42-gke-cluster-pool-1-abcdeffff-zgt8-1a2b3c`. Snapshots are
- * global while disk names are only unique per zone, so a hash of the disk's source keeps two
- * same-named disks in different zones apart.
+ * Snapshot name for one disk, e.g. `q-42-9f3c1a2b-gke-cluster-pool-1-abcdeffff-zgt8-1a2b3c`.
+ * Snapshots are global while disk names are only unique per zone, so a hash of the disk's source
+ * keeps two same-named disks in different zones apart. `run` is the quarantine run's random part:
+ * snapshots outlive `pulumi destroy`, so the same incident quarantined again needs new names.
  */
-export function snapshotName(names: IncidentNames, disk: string, source: string): string {
-    return fitGceName(`q-${names.id}`, disk, shortHash(source));
+export function snapshotName(names: IncidentNames, disk: string, source: string, run: string): string {
+    return fitGceName(`q-${names.id}-${run}`, disk, shortHash(source));
+}
+
+/**
+ * A created evidence bucket's name, e.g. `acme-prod-q-42-9f3c1a2b` (at most 30 + 3 + 20 + 1 + 8 =
+ * 62 of Cloud Storage's 63). Bucket names are global: the random `run` part keeps anyone from
+ * creating the incident's bucket first, and lets the incident be quarantined again after a
+ * destroy left the first bucket behind.
+ */
+export function evidenceBucketName(names: IncidentNames, project: string, run: string): string {
+    return `${project}-q-${names.id}-${run}`;
 }
 
 /** Bastion VM name; one bastion per subnetwork of the incident. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
+import * as random from "@pulumi/random";
 import { ChainOfCustody } from "../../components/chainOfCustody";
 import { Escalation } from "../../components/escalation";
 import { isDestructive, reaches } from "../../core/levels";
@@ -47,16 +48,26 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     const pods: PodContainment | undefined = reaches(cfg.level, "isolate") ? isolatePods(cfg, found, names) : undefined;
     if (pods) await registrationsSent();
 
+    // This quarantine run's random part of the evidence's names. Snapshots and a created bucket
+    // outlive `pulumi destroy`, so a second quarantine of the same incident needs new names; bucket
+    // names are global, so nobody may guess one first. Kept in state across updates, new after a
+    // destroy (it is not evidence). Created locally by the random provider in milliseconds: the
+    // only thing the volatile capture, and so the node's cut-off, may wait for that is not
+    // containment, since it can't fail.
+    const run = new random.RandomId(`${id}/run`, { byteLength: 4, keepers: { incident: id } }).hex;
+
     // Evidence, from `observe` up: snapshots and captures start at once and wait for nothing.
     const snapshots = new ForensicSnapshots(`${id}/snapshots`, {
         names,
         project: cfg.project,
         disks: found.nodes.flatMap((n) => n.disks.map((d) => ({ ...d, node: n.name }))),
+        run,
     });
     const bucket = new EvidenceBucket(`${id}/evidence`, {
         names,
         project: cfg.project,
         location: found.nodes[0].zone.replace(/-[a-z]$/, ""),
+        run,
         existing: cfg.evidenceBucket,
         retentionDays: cfg.evidenceRetentionDays,
         lockRetention: cfg.evidenceLock,

@@ -15,23 +15,23 @@ const engine = mockEngine({
 });
 
 const names = incidentNames("42");
-const created = new EvidenceBucket("t", { names, project: "acme-prod", location: "us-central1" });
-const shorter = new EvidenceBucket("t-30-days", { names: incidentNames("43"), project: "acme-prod", location: "us-central1", retentionDays: 30 });
-const locked = new EvidenceBucket("t-locked", { names: incidentNames("44"), project: "acme-prod", location: "us-central1", lockRetention: true });
+const created = new EvidenceBucket("t", { names, project: "acme-prod", location: "us-central1", run: "9f3c1a2b" });
+const shorter = new EvidenceBucket("t-30-days", { names: incidentNames("43"), project: "acme-prod", location: "us-central1", retentionDays: 30, run: "9f3c1a2b" });
+const locked = new EvidenceBucket("t-locked", { names: incidentNames("44"), project: "acme-prod", location: "us-central1", lockRetention: true, run: "9f3c1a2b" });
 const irProvider = new gcp.Provider("ir", { project: "acme-ir" });
-const existing = new EvidenceBucket("t-existing", { names, project: "acme-prod", location: "us-central1", existing: "acme-ir-evidence" }, { providers: [irProvider] });
+const existing = new EvidenceBucket("t-existing", { names, project: "acme-prod", location: "us-central1", existing: "acme-ir-evidence", run: "9f3c1a2b" }, { providers: [irProvider] });
 
 describe("EvidenceBucket", () => {
     it("creates a private bucket for the incident in the nodes' region, and hands on its name", async () => {
         const bucket = await engine.child(created, "t/bucket");
         expect(bucket.inputs).toMatchObject({
-            name: "acme-prod-quarantine-42",
+            name: "acme-prod-q-42-9f3c1a2b",
             project: "acme-prod",
             location: "us-central1",
             uniformBucketLevelAccess: true,
             publicAccessPrevention: "enforced",
         });
-        expect(await resolve(created.bucketName)).toBe("acme-prod-quarantine-42");
+        expect(await resolve(created.bucketName)).toBe("acme-prod-q-42-9f3c1a2b");
     });
 
     it("holds every object for 90 days unless told otherwise, with the policy unlocked", async () => {

@@ -13,7 +13,7 @@ describe("evidence bucket", () => {
     it("is created private, with an unlocked 90-day retention policy and no versioning, and kept on destroy", async () => {
         const [b] = (await run()).ofType("gcp:storage/bucket:Bucket");
         expect(b.inputs).toMatchObject({
-            name: "acme-prod-quarantine-42",
+            name: "acme-prod-q-42-9f3c1a2b",
             location: "us-central1",
             uniformBucketLevelAccess: true,
             publicAccessPrevention: "enforced",
@@ -120,7 +120,7 @@ describe("chain of custody", () => {
         expect(m.snapshots).toHaveLength(2);
         expect(m.snapshots[0]).toEqual({
             what: "snapshot of disk gke-cluster-pool-1-abcdeffff-zgt8",
-            object: "snapshots/q-42-gke-cluster-pool-1-abcdeffff-zgt8-13d0dc",
+            object: "snapshots/q-42-9f3c1a2b-gke-cluster-pool-1-abcdeffff-zgt8-13d0dc",
             snapshotId: "4242",
             takenAt: "2026-11-25T12:00:00.000-00:00",
             takenBy: "responder@acme.example",

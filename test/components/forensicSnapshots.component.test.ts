@@ -13,7 +13,7 @@ const disks = [
     { name: "data", source: zonal("us-central1-a", "data"), node: "gke-prod-pool-1-abcdef-zgt8" },
     { name: "data", source: zonal("us-central1-b", "data"), node: "gke-prod-pool-1-abcdef-k2m4" },
 ];
-const snapshots = new ForensicSnapshots("t", { names: incidentNames("42"), project: "acme-prod", disks });
+const snapshots = new ForensicSnapshots("t", { names: incidentNames("42"), project: "acme-prod", disks, run: "9f3c1a2b" });
 
 describe("ForensicSnapshots", () => {
     it("takes one snapshot of each disk, in the incident's project", async () => {
@@ -26,7 +26,12 @@ describe("ForensicSnapshots", () => {
         const names = (await engine.children(snapshots)).map((s) => s.inputs.name as string);
         expect(new Set(names).size).toBe(3);
         for (const n of names) expect(n, n).toMatch(GCE_NAME);
-        for (const n of names) expect(n, n).toMatch(/^q-42-/);
+        for (const n of names) expect(n, n).toMatch(/^q-42-9f3c1a2b-/);
+    });
+
+    it("names each snapshot resource without the run's random part, which preview does not know yet", async () => {
+        const logical = (await engine.children(snapshots)).map((s) => s.name);
+        for (const n of logical) expect(n, n).not.toContain("9f3c1a2b");
     });
 
     it("labels each snapshot as disk evidence of the incident and says which node's disk it is", async () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { INCIDENT_ID, incidentNames } from "../../core/incidentNames";
-import { bastionName, fitGceName, firewallRuleName, GCE_NAME, GCE_NAME_MAX, isK8sSubdomain, K8S_DNS_LABEL, lastSegment, shortHash, snapshotName } from "../../components/naming";
+import { bastionName, evidenceBucketName, fitGceName, firewallRuleName, GCE_NAME, GCE_NAME_MAX, isK8sSubdomain, K8S_DNS_LABEL, lastSegment, shortHash, snapshotName } from "../../components/naming";
 
 const HOSTILE = ["$(touch /tmp/x)", "`id`", "a;b", "a'b", 'a"b', "a\nb", "a b", "-a", "a|b", "a&b", "a>b"];
 
 const MAX_ID = "abcdefghij0123456789"; // 20 chars, the longest incident id
 const MAX_NAME = `d${"a".repeat(61)}z`; // 63 chars, the longest GCE / Kubernetes label name
+const RUN = "9f3c1a2b"; // a quarantine run's random part (RandomId hex, 4 bytes)
 
 describe("GCE_NAME", () => {
     it.each([["a"], ["a1"], ["a-1"], ["gke-cluster-pool-1-abcdeffff-zgt8"], ["a--b"], [`a${"b".repeat(62)}`]])("accepts %j", (s) => {
@@ -251,19 +252,24 @@ describe("snapshotName", () => {
             "42",
             "gke-cluster-pool-1-abcdeffff-zgt8",
             src("us-central1-a", "gke-cluster-pool-1-abcdeffff-zgt8"),
-            "q-42-gke-cluster-pool-1-abcdeffff-zgt8-520052",
+            "q-42-9f3c1a2b-gke-cluster-pool-1-abcdeffff-zgt8-520052",
         ],
-        [MAX_ID, MAX_NAME, `projects/p/zones/z/disks/${MAX_NAME}`, "q-abcdefghij0123456789-daaaaaaaaaaaaaaaaaaaaaaa-f2dc0c22-8b3fee"],
-    ])("incident %j disk %j is %j", (id, disk, source, want) => {
-        expect(snapshotName(incidentNames(id), disk, source)).toBe(want);
+        [MAX_ID, MAX_NAME, `projects/p/zones/z/disks/${MAX_NAME}`, "q-abcdefghij0123456789-9f3c1a2b-daaaaaaaaaaaaaa-f2dc0c22-8b3fee"],
+    ])("incident %j disk %j is %j in run 9f3c1a2b", (id, disk, source, want) => {
+        expect(snapshotName(incidentNames(id), disk, source, RUN)).toBe(want);
+    });
+
+    it("names the same disk differently in another quarantine run of the same incident", () => {
+        const source = src("us-central1-a", "data");
+        expect(snapshotName(incidentNames("42"), "data", source, RUN)).not.toBe(snapshotName(incidentNames("42"), "data", source, "00c0ffee"));
     });
 
     it.each([["42"], ["2026-11-25a"], [MAX_ID]])("incident %j: the longest disk name fits, and zones and incidents stay apart", (id) => {
         const names = incidentNames(id);
         const other = incidentNames(`${id.slice(0, 19)}q`);
-        const a = snapshotName(names, MAX_NAME, src("us-central1-a", MAX_NAME));
-        const b = snapshotName(names, MAX_NAME, src("us-central1-b", MAX_NAME));
-        const c = snapshotName(other, MAX_NAME, src("us-central1-a", MAX_NAME));
+        const a = snapshotName(names, MAX_NAME, src("us-central1-a", MAX_NAME), RUN);
+        const b = snapshotName(names, MAX_NAME, src("us-central1-b", MAX_NAME), RUN);
+        const c = snapshotName(other, MAX_NAME, src("us-central1-a", MAX_NAME), RUN);
         for (const x of [a, b, c]) {
             expect(x.length).toBeLessThanOrEqual(63);
             expect(GCE_NAME.test(x), x).toBe(true);
@@ -275,7 +281,22 @@ describe("snapshotName", () => {
         const d1 = `${"k".repeat(50)}${"1".repeat(13)}`;
         const d2 = `${"k".repeat(50)}${"2".repeat(13)}`;
         const names = incidentNames(MAX_ID);
-        expect(snapshotName(names, d1, src("z", d1))).not.toBe(snapshotName(names, d2, src("z", d2)));
+        expect(snapshotName(names, d1, src("z", d1), RUN)).not.toBe(snapshotName(names, d2, src("z", d2), RUN));
+    });
+});
+
+describe("evidenceBucketName", () => {
+    // Cloud Storage: 3-63 characters, lowercase letters, digits, dashes; starts and ends with a
+    // letter or digit (https://cloud.google.com/storage/docs/buckets#naming).
+    const BUCKET = /^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/;
+
+    it("fits the longest project id and incident id into a valid bucket name", () => {
+        const name = evidenceBucketName(incidentNames(MAX_ID), "a".repeat(30), RUN);
+        expect(name).toMatch(BUCKET);
+    });
+
+    it("carries the run's random part, so nobody can create the incident's bucket ahead of it", () => {
+        expect(evidenceBucketName(incidentNames("42"), "acme-prod", RUN)).toBe("acme-prod-q-42-9f3c1a2b");
     });
 });
 

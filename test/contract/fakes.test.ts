@@ -51,6 +51,12 @@ describe("the Compute Engine fake", () => {
         expect(done.body.status).toBe("DONE");
     });
 
+    it("takes back the current fingerprint base64url-encoded, as gcloud sends it", async () => {
+        f.compute.instance("us-central1-a", SAMPLE_NODE)!.tags.fingerprint = "+/+/+/+/+/8=";
+        const ok = await compute("POST", `${VM}/setTags?alt=json`, { items: ["z"], fingerprint: "-_-_-_-_-_8=" });
+        expect(ok.status).toBe(200);
+    });
+
     it("says 'was not found' for a missing VM, as gcloud's gone_ok expects", async () => {
         const r = await compute("GET", "zones/us-central1-a/instances/nope?alt=json");
         expect(r.status).toBe(404);

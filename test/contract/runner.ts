@@ -34,6 +34,8 @@ export class StepFailed extends Error {
 
 /** Provider resources with no effect on what the scripts read: their cloud side is not faked. */
 export const INERT = new Set([
+    // Local to the random provider: the run's name part, already resolved into the recorded inputs.
+    "random:index/randomId:RandomId",
     "gcp:compute/snapshot:Snapshot",
     "gcp:compute/firewall:Firewall",
     "gcp:compute/instance:Instance",

@@ -1,4 +1,4 @@
-import { fingerprint, regionOf, renderInstance, renderMig, type ComputeState, type Instance } from "./computeState";
+import { fingerprint, regionOf, sameFingerprint, renderInstance, renderMig, type ComputeState, type Instance } from "./computeState";
 import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
 
 /**
@@ -73,7 +73,7 @@ export class ComputeFake extends FakeApi<ComputeState> {
                         const b = strictFields(req.body, ["items", "fingerprint"], "setTags body");
                         const v = vm();
                         if (typeof b.fingerprint !== "string") throw new ApiError(400, "Required field 'fingerprint' not specified", "required");
-                        if (b.fingerprint !== v.tags.fingerprint) throw new ApiError(412, "Supplied fingerprint does not match current fingerprint.", "conditionNotMet");
+                        if (!sameFingerprint(b.fingerprint, v.tags.fingerprint)) throw new ApiError(412, "Supplied fingerprint does not match current fingerprint.", "conditionNotMet");
                         const items: string[] = b.items ?? [];
                         if (!Array.isArray(items) || items.some((t) => typeof t !== "string")) throw new Violation("setTags items: expected strings");
                         if (JSON.stringify(items) !== JSON.stringify(v.tags.items)) this.effect("instances.setTags", key, `tags=${items.join(",")}`);

@@ -38,7 +38,15 @@ export interface ComputeSeed {
     readonly staticIps?: boolean;
 }
 
-export const fingerprint = (x: unknown) => createHash("sha256").update(JSON.stringify(x)).digest("base64").slice(0, 12);
+/**
+ * An 8-byte fingerprint in standard base64, as Compute Engine returns one (`"fingerprint":
+ * "42WmSpB8rSM="`; the field is `format: byte`). gcloud decodes it and sends it back base64url
+ * encoded (apitools' bytes encoding), so `+` and `/` come back as `-` and `_`.
+ */
+export const fingerprint = (x: unknown) => createHash("sha256").update(JSON.stringify(x)).digest().subarray(0, 8).toString("base64");
+
+/** Whether two `format: byte` values are the same bytes, in either base64 alphabet. */
+export const sameFingerprint = (a: string, b: string) => Buffer.from(a, "base64").equals(Buffer.from(b, "base64"));
 export const regionOf = (zone: string) => zone.replace(/-[a-z]$/, "");
 
 /** The VMs, groups and addresses behind a mock-engine `FakeCluster`. */

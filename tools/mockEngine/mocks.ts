@@ -13,8 +13,8 @@ export function clusterMocks(cluster: FakeCluster, previous: Record<string, any>
     return {
         newResource(args: MockResourceArgs) {
             if (args.id !== undefined && args.id !== "") return read(cluster, args.type, args.id, previous);
-            refuseWhatTheApiRefuses(args);
-            return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args) } };
+            refuseWhatTheApiRefuses(cluster, args);
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(cluster, args) } };
         },
         call(args: MockCallArgs) {
             switch (args.token) {
@@ -51,7 +51,15 @@ function localRead(cluster: FakeCluster, inputs: Record<string, any>): Record<st
  * The documented constraints of the real APIs that the quarantine relies on: a mock that accepts
  * what the API refuses hides the bug until the incident.
  */
-function refuseWhatTheApiRefuses(args: MockResourceArgs): void {
+function refuseWhatTheApiRefuses(cluster: FakeCluster, args: MockResourceArgs): void {
+    // Bucket names are global and snapshot names unique per project: both answer 409
+    // (https://cloud.google.com/storage/docs/buckets#naming, https://cloud.google.com/compute/docs/naming-resources).
+    if (args.type === "gcp:storage/bucket:Bucket" && (cluster.buckets ?? []).includes(args.inputs.name)) {
+        throw new Error(`bucket ${args.inputs.name}: 409 Your previous request to create the named bucket succeeded and you already own it.`);
+    }
+    if (args.type === "gcp:compute/snapshot:Snapshot" && (cluster.snapshots ?? []).includes(args.inputs.name)) {
+        throw new Error(`snapshot ${args.inputs.name}: 409 The resource 'projects/${cluster.project}/global/snapshots/${args.inputs.name}' already exists`);
+    }
     if (args.type === "gcp:storage/bucket:Bucket" && args.inputs.versioning?.enabled && args.inputs.retentionPolicy) {
         // "Retention policies and Object Versioning are mutually exclusive features in Cloud
         // Storage": https://cloud.google.com/storage/docs/bucket-lock
@@ -60,8 +68,10 @@ function refuseWhatTheApiRefuses(args: MockResourceArgs): void {
 }
 
 /** Values the cloud computes on create, so outputs built from them resolve in a run. */
-function computed(args: MockResourceArgs): Record<string, any> {
+function computed(cluster: FakeCluster, args: MockResourceArgs): Record<string, any> {
     switch (args.type) {
+        case "random:index/randomId:RandomId":
+            return { hex: cluster.runHex ?? "9f3c1a2b" };
         case "command:local:Command":
             return { stdout: fakeCaptureOutput(args.inputs), stderr: "" };
         case "gcp:compute/snapshot:Snapshot":

@@ -58,8 +58,12 @@ export interface FakeCluster {
     readonly nodes: readonly FakeNode[];
     readonly clusters: readonly FakeGkeCluster[];
     readonly owned?: readonly FakeOwned[];
-    /** Existing Cloud Storage buckets (for `quarantine:evidenceBucket`). */
+    /** Existing Cloud Storage buckets (for `quarantine:evidenceBucket`, or kept by a destroy). */
     readonly buckets?: readonly string[];
+    /** Existing snapshots' names (a destroyed quarantine's evidence). */
+    readonly snapshots?: readonly string[];
+    /** What the random provider generates for this quarantine run's RandomId. Default 9f3c1a2b. */
+    readonly runHex?: string;
 }
 
 export const SAMPLE_PROJECT = "acme-prod";

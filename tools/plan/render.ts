@@ -77,6 +77,12 @@ function describe(r: Recorded): { title: string; detail: string[]; destroy: stri
                 detail: ["every artifact and snapshot: what, where, sha256 or snapshot id, when (UTC), as whom"],
                 destroy: kept(r),
             };
+        case "random:index/randomId:RandomId":
+            return {
+                title: "Pick this quarantine run's random name part (local, instant)",
+                detail: [`${i.byteLength} random bytes, in the names of the snapshots and a created evidence bucket`],
+                destroy: "reversed: deleted, so quarantining this incident again picks new names beside the kept evidence",
+            };
         default:
             return { title: `${r.type} ${r.name}`, detail: [], destroy: r.retainOnDelete ? "kept (retainOnDelete)" : "reversed: deleted" };
     }

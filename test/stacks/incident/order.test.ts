@@ -16,9 +16,10 @@ describe.each([
     const vm = (s: string) => plan.one(`/vm/${SAMPLE_NODE}/${s}`);
     const cutOff = () => [vm("tag"), vm("remove-external-ip")];
 
-    it("starts the snapshots at once; only the custody manifest and the final verdict wait for them, never the isolation", () => {
+    it("starts the snapshots once the run's random name part exists; only the custody manifest and the final verdict wait for them, never the isolation", () => {
         const snaps = plan.ofType("gcp:compute/snapshot:Snapshot");
-        for (const s of snaps) expect(s.dependencies).toEqual([]);
+        const [run] = plan.ofType("random:index/randomId:RandomId");
+        for (const s of snaps) expect(s.dependencies).toEqual([run.urn]);
         const verdict = plan.one("/isolation/verdict");
         const waiting = plan.resources.filter((r) => r !== verdict && snaps.some((s) => plan.waits(r, s))).map((r) => r.type);
         expect(new Set(waiting)).toEqual(new Set(["gcp:storage/bucketObject:BucketObject"]));

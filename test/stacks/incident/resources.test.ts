@@ -38,7 +38,7 @@ describe("forensic snapshots", () => {
             expect(s.retainOnDelete).toBe(true);
             expect(s.inputs.deletionPolicy).toBe("ABANDON");
             expect(s.inputs.labels).toMatchObject({ "quarantine-incident": "42" });
-            expect(s.inputs.name).toMatch(/^q-42-gke-cluster-pool-1-abcdeffff-zgt8/);
+            expect(s.inputs.name).toMatch(/^q-42-9f3c1a2b-gke-cluster-pool-1-abcdeffff-zgt8/);
         }
         expect(plan.outputs.snapshotNames).toEqual(snaps.map((s) => s.inputs.name));
     });

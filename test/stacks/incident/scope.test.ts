@@ -4,7 +4,7 @@ import { sampleScenario } from "../../../tools/mockEngine/scenario";
 import { run } from "../../harness";
 
 describe("observe", () => {
-    it("declares evidence only: snapshots, the evidence bucket, captures and the manifest; nothing disruptive", async () => {
+    it("declares evidence only: snapshots, the evidence bucket, captures and the manifest (and their names' random part); nothing disruptive", async () => {
         const plan = await run({ config: { "quarantine:level": "observe" } });
         const declared = new Set(plan.resources.filter((r) => r.custom && !r.read).map((r) => r.type));
         expect(declared).toEqual(
@@ -13,6 +13,7 @@ describe("observe", () => {
                 "gcp:storage/bucket:Bucket",
                 "gcp:storage/bucketObject:BucketObject",
                 "command:local:Command",
+                "random:index/randomId:RandomId",
             ]),
         );
         for (const c of plan.commands()) expect(c.inputs.create, c.name).toMatch(/^# step: Capture evidence/);

@@ -24,4 +24,15 @@ describe("the mock engine refuses what the real API refuses", () => {
         const mocks = clusterMocks(sampleCluster());
         expect(() => mocks.newResource(bucket({ retentionPolicy: { retentionPeriod: "7776000" } }))).not.toThrow();
     });
+
+    it("refuses a bucket whose name exists, as Cloud Storage does (names are global)", () => {
+        const mocks = clusterMocks({ ...sampleCluster(), buckets: ["acme-prod-quarantine-42"] });
+        expect(() => mocks.newResource(bucket({}))).toThrow(/409/);
+    });
+
+    it("refuses a snapshot whose name exists, as Compute Engine does", () => {
+        const mocks = clusterMocks({ ...sampleCluster(), snapshots: ["q-42-9f3c1a2b-disk-abcdef"] });
+        const snapshot = { ...bucket({}), type: "gcp:compute/snapshot:Snapshot", name: "42/snapshots/x", inputs: { name: "q-42-9f3c1a2b-disk-abcdef" } };
+        expect(() => mocks.newResource(snapshot)).toThrow(/409/);
+    });
 });

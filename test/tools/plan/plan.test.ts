@@ -16,8 +16,12 @@ describe("offline plan of the sample incident", () => {
             for (const a of s.after) expect(a, `[${s.index}] ${s.title}`).toBeLessThan(s.index);
             expect(s.destroy, s.title).toMatch(/^(kept|reversed|one-way|nothing to undo)/);
         }
-        expect(steps[0].title).toBe("Snapshot disk gke-cluster-pool-1-abcdeffff-zgt8");
         const at = (t: string) => steps.findIndex((s) => s.title.startsWith(t));
+        expect(steps[0].title).toMatch(/^Label pod default\/compromised-pod/);
+        // A snapshot waits for the run's name part only, and comes before anything that cuts off the node.
+        const snapshot = steps[at("Snapshot disk gke-cluster-pool-1-abcdeffff-zgt8")];
+        expect(snapshot.after).toEqual([steps[at("Pick this quarantine run's random name part")].index]);
+        expect(at("Snapshot disk")).toBeLessThan(at("Add the incident's isolation tag"));
         expect(at("Drain every pod")).toBeGreaterThan(at("Cordon node"));
         expect(at("Add the incident's isolation tag")).toBeGreaterThan(at("Drain every pod"));
         expect(steps[at("Drain every pod")].detail[0]).toContain(`--pod-selector='!quarantine'`);
