@@ -18,11 +18,11 @@ const CHILD_TIMEOUT_MS = 240_000;
 /** The bin dir test/e2e/tools/build.sh fills: its key is computed the same way, never built here. */
 function binDir(): string {
     if (process.env.QUARANTINE_E2E_BIN) return process.env.QUARANTINE_E2E_BIN;
-    const key = spawnSync(
-        "bash",
-        ["-c", "find . -type f \\( -name go.mod -o -name go.sum -o -name '*.go' \\) -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12"],
-        { cwd: path.join(__dirname, "tools"), encoding: "utf8", timeout: 30_000 },
-    ).stdout.trim();
+    const keyScript =
+        "find . -type f \\( -name go.mod -o -name go.sum -o -name '*.go' \\) -print0 | " +
+        "LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12";
+    const key = spawnSync("bash", ["-c", keyScript], { cwd: path.join(__dirname, "tools"), encoding: "utf8", timeout: 30_000 })
+        .stdout.trim();
     const cache = process.env.QUARANTINE_E2E_CACHE ?? path.join(homedir(), ".cache/quarantine-e2e");
     return path.join(cache, key, "bin");
 }

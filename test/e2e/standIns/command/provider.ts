@@ -166,14 +166,16 @@ export function makeProvider(engineAddress: string | undefined): provider.Provid
         // infer's default read: the state as it is (a command has nothing to read back).
         read: async (id, urn, props) => {
             requireCommand(urn);
-            const inputs = Object.fromEntries(Object.keys(COMMAND_INPUTS).filter((k) => props?.[k] !== undefined).map((k) => [k, props[k]]));
-            return { id, props, inputs };
+            const known = Object.keys(COMMAND_INPUTS).filter((k) => props?.[k] !== undefined);
+            return { id, props, inputs: Object.fromEntries(known.map((k) => [k, props[k]])) };
         },
 
         invoke: async (token, args) => {
             if (token !== RUN_TOKEN) throw new Error(`the command stand-in implements only ${RUN_TOKEN}, not ${token}`);
             const failures = typeFailures(args, RUN_INPUTS);
-            if (typeof reveal(args.command) !== "string") failures.push({ property: "command", reason: "missing required property 'command'" });
+            if (typeof reveal(args.command) !== "string") {
+                failures.push({ property: "command", reason: "missing required property 'command'" });
+            }
             if (failures.length > 0) return { failures };
             const outs = await run("", reveal(args.command), args, none);
             return { outputs: state(args, outs) };
