@@ -45,6 +45,8 @@ export const HOST_COMMANDS = [
     "echo '== processes'; ps -eo pid,ppid,user,lstart,args 2>/dev/null || ls -l /proc/[0-9]*/exe 2>/dev/null",
     "echo '== network connections'; ss -tanpu 2>/dev/null || cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6",
     "echo '== mounts'; cat /proc/mounts",
+    // Local SSDs can't be snapshotted: the listing of what is on them is all that outlives delete-node.
+    "echo '== files on local SSDs'; find /mnt/disks /mnt/stateful_partition/kube-ephemeral-ssd -xdev -maxdepth 6 -printf '%TY-%Tm-%Td %TH:%TM %s %p\\n' 2>/dev/null | head -n 20000",
     "echo '== files changed in the last 4 hours under the container runtime'; find /var/lib/containerd /var/lib/kubelet /home/kubernetes /etc -xdev -type f -mmin -240 2>/dev/null | head -n 20000",
 ].join("; ");
 

@@ -3,5 +3,5 @@ set -euo pipefail
 # shellcheck source=lib/kubectl.sh
 . "$QUARANTINE_LIB/kubectl.sh"
 
-k delete "node/$NODE" --ignore-not-found --wait=false >&2
+attempt "delete Node object $NODE" k delete "node/$NODE" --ignore-not-found --wait=false >&2
 echo "node object deleted"

@@ -10,5 +10,5 @@ case "$KIND" in
     exit 1
     ;;
 esac
-k -n "$NAMESPACE" delete "$KIND/$NAME" --ignore-not-found --cascade=background --wait=false >&2
+attempt "delete $KIND $NAMESPACE/$NAME" k -n "$NAMESPACE" delete "$KIND/$NAME" --ignore-not-found --cascade=background --wait=false >&2
 echo "workload deleted"

@@ -20,7 +20,7 @@ done <<<"$others"
 if [ ${#remove[@]} -gt 0 ] && ! kubectl --context "$CONTEXT" -n "$NAMESPACE" label pod -- "$POD" "${remove[@]}" >/dev/null; then
   after=$(k -n "$NAMESPACE" get pod -o go-template="$LABELS_TEMPLATE" -- "$POD")
   if grep -q -v -E '^quarantine(/incident)?=' <<<"$after"; then
-    echo "could not remove the pod's labels" >&2
+    could_not "remove the other labels of pod $NAMESPACE/$POD" "they are still on the pod after the label call failed"
     exit 1
   fi
   echo "the label call failed, but the labels are gone: recording them" >&2

@@ -21,5 +21,5 @@ if [ -n "$others" ]; then
   echo "another incident still quarantines this VM ($others); deletion protection left on"
   exit 0
 fi
-gone_ok gcloud compute instances update --no-deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"
+gone_ok "turn deletion protection off on VM $INSTANCE" gcloud compute instances update --no-deletion-protection --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"
 echo "deletion protection off"

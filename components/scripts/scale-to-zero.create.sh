@@ -18,5 +18,5 @@ if [ -z "$recorded" ]; then
   replicas=$(k -n "$NAMESPACE" get "$KIND/$NAME" -o go-template='{{.spec.replicas}}')
   k -n "$NAMESPACE" annotate "$KIND/$NAME" "quarantine/replicas-before=$replicas" >&2
 fi
-k -n "$NAMESPACE" scale "$KIND/$NAME" --replicas=0 >&2
+attempt "scale $KIND $NAMESPACE/$NAME to zero" k -n "$NAMESPACE" scale "$KIND/$NAME" --replicas=0 >&2
 echo "scaled to zero"

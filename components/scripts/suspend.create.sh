@@ -16,5 +16,5 @@ if [ -z "$recorded" ]; then
   before=$(k -n "$NAMESPACE" get "$KIND/$NAME" -o go-template='{{if .spec.suspend}}true{{else}}false{{end}}')
   k -n "$NAMESPACE" annotate "$KIND/$NAME" "quarantine/suspend-before=$before" >&2
 fi
-k -n "$NAMESPACE" patch "$KIND/$NAME" --type=merge -p '{"spec":{"suspend":true}}' >&2
+attempt "suspend $KIND $NAMESPACE/$NAME" k -n "$NAMESPACE" patch "$KIND/$NAME" --type=merge -p '{"spec":{"suspend":true}}' >&2
 echo "suspended"

@@ -3,5 +3,5 @@ set -euo pipefail
 # shellcheck source=lib/gcloud.sh
 . "$QUARANTINE_LIB/gcloud.sh"
 
-gone_ok gcloud compute instances remove-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"
+gone_ok "remove tag $TAG from VM $INSTANCE" gcloud compute instances remove-tags --tags "$TAG" --zone "$ZONE" --project "$PROJECT" -- "$INSTANCE"
 echo "untagged"

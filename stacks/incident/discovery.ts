@@ -22,6 +22,7 @@ import {
     type WorkloadFacts,
     DiscoveryError,
 } from "./facts";
+import { exposureOf, refuseOtherCluster } from "./nodeExposure";
 import { refuseSharedVmDeletion } from "./sharedVm";
 import type { Memory } from "./memory";
 import { settle } from "./settle";
@@ -91,6 +92,7 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
         cluster = inspectCluster(cfg.cluster.name, c);
     }
 
+    for (const n of nodes) if (n.exposure) refuseOtherCluster(cfg.cluster, n.name, n.exposure);
     refuseSharedVmDeletion(cfg.level, nodes);
     for (const n of nodes.filter((x) => (x.otherIncidents ?? []).length > 0)) {
         void pulumi.log.warn(`VM ${n.instance} is also quarantined by incident ${(n.otherIncidents ?? []).join(", ")}: quarantine:level delete-node is refused while it is`);
@@ -117,12 +119,14 @@ async function readVm(id: string, nodeName: string, project: string): Promise<Om
                 accessConfigs: n.accessConfigs.map((a) => ({ natIp: a.natIp })),
             })),
             metadata: r.metadata ?? {},
+            serviceAccounts: (r.serviceAccounts ?? []).map((s) => ({ email: s.email, scopes: s.scopes ?? [] })),
+            scratchDisks: (r.scratchDisks ?? []).map((d) => ({ deviceName: d.deviceName })),
             deletionProtection: r.deletionProtection,
             tags: r.tags ?? [],
         })),
         `VM ${facts.instance}`,
     );
-    return parseInstance(facts, instance, id);
+    return { ...parseInstance(facts, instance, id), exposure: exposureOf(instance) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Workload, WorkloadKind } from "../../components/escalation";
 import { isK8sSubdomain, lastSegment } from "../../components/naming";
 import { hostAccessOf, type PodSpecForHostAccess } from "./hostAccess";
+import type { NodeExposure } from "./nodeExposure";
 import { otherIncidentsOn } from "./sharedVm";
 import type { PodRef } from "../config";
 
@@ -56,6 +57,8 @@ export interface VmFacts extends NodeFacts {
     readonly externalIp?: string;
     readonly mig?: MigRef;
     readonly deletionProtection: boolean;
+    /** What the VM keeps or loses whatever the cut-off does (service account, local SSDs, cluster). */
+    readonly exposure?: NodeExposure;
     /** Other incidents whose isolation tag the VM carries, as read now (never from memory). */
     readonly otherIncidents?: readonly string[];
     readonly pods: readonly PodFacts[];

@@ -43,6 +43,11 @@ export interface QuarantineOutputs {
     readonly networkPolicyEnforcement?: string;
     /** Pods that can reach past NetworkPolicy or their sandbox, and why: their node is the boundary. */
     readonly hostLevelPods: string[];
+    /**
+     * What each node keeps or loses whatever the cut-off does: its service account (the metadata
+     * server can't be firewalled), local SSDs that can't be snapshotted. Each is also a warning.
+     */
+    readonly nodeFindings: string[];
     /** What `pulumi destroy` will not undo, for this update's level. */
     readonly oneWayActions: string[];
     /** One-way actions of earlier updates that a lower level does not bring back. */

@@ -14,6 +14,7 @@ import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, remember, type Memory } from "./memory";
+import { exposureFindings, lostWithVm } from "./nodeExposure";
 import type { QuarantineOutputs } from "./outputs";
 
 /**
@@ -116,6 +117,8 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     };
     const oneWay: string[] = [];
     const escalated: pulumi.Resource[] = [];
+    const nodeFindings = found.nodes.flatMap((n) => (n.exposure ? exposureFindings(n.name, n.exposure) : []));
+    for (const f of nodeFindings) void pulumi.log.warn(f);
 
     let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "isolationFindings"> = {};
     if (pods) {
@@ -143,6 +146,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
                 nodeAfter: c.nodeIsolated,
             });
             oneWay.push(...escalation.oneWay);
+            if (cfg.level === "delete-node") oneWay.push(...found.nodes.flatMap((n) => (n.exposure ? lostWithVm(n.name, n.exposure) : [])));
             escalated.push(...escalation.steps);
         }
         const verdict = new IsolationVerdict(`${id}/isolation`, {
@@ -168,7 +172,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
             `Lowering quarantine:level from ${memory.level} to ${cfg.level} does not bring anything back. Still gone: ${stillGone.join("; ")}`,
         );
     }
-    return { ...summary, ...isolation, hostLevelPods, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
+    return { ...summary, ...isolation, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
 }
 
 /**

@@ -152,10 +152,20 @@ function instance(cluster: FakeCluster, inputs: Record<string, any>) {
                 accessConfigs: node.externalIp ? [{ natIp: node.externalIp }] : [],
             },
         ],
-        metadata: node.mig ? { "created-by": `projects/123456789/zones/${node.zone}/instanceGroupManagers/${node.mig}` } : {},
+        metadata: {
+            ...(node.mig ? { "created-by": `projects/123456789/zones/${node.zone}/instanceGroupManagers/${node.mig}` } : {}),
+            ...gkeMetadata(node.gkeCluster === undefined ? { name: "prod", location: "us-central1" } : node.gkeCluster),
+        },
+        serviceAccounts: [node.serviceAccount ?? { email: `gke-nodes@${cluster.project}.iam.gserviceaccount.com`, scopes: ["https://www.googleapis.com/auth/cloud-platform"] }],
+        scratchDisks: (node.localSsds ?? []).map((deviceName) => ({ deviceName, interface: "NVME", size: 375 })),
         deletionProtection: node.deletionProtection ?? false,
         tags: [...(node.tags ?? ["gke-prod-node"])],
     };
+}
+
+/** The instance attributes GKE writes on every node VM. */
+function gkeMetadata(c: { name: string; location: string } | null): Record<string, string> {
+    return c ? { "cluster-name": c.name, "cluster-location": c.location } : {};
 }
 
 function gkeCluster(cluster: FakeCluster, inputs: Record<string, any>) {

@@ -42,6 +42,12 @@ export interface FakeNode {
     readonly deletionProtection?: boolean;
     /** Network tags on the VM. Default: `gke-prod-node`. */
     readonly tags?: readonly string[];
+    /** The cluster GKE's instance metadata names (cluster-name, cluster-location). Default prod in us-central1; null: none. */
+    readonly gkeCluster?: { readonly name: string; readonly location: string } | null;
+    /** The VM's service account. Default: a node account of its own with the cloud-platform scope. */
+    readonly serviceAccount?: { readonly email: string; readonly scopes: readonly string[] };
+    /** Device names of local SSD (scratch) disks. Default: none. */
+    readonly localSsds?: readonly string[];
 }
 
 export interface FakeGkeCluster {

@@ -177,6 +177,7 @@ export function renderPlan(result: RunResult): string {
         out.push(`    group ${n.instanceGroup ?? "none"}, external IP ${n.externalIp ?? "none"}, disks ${n.disks.join(", ")}`);
     }
     if (o.networkPolicyEnforcement) out.push(`  NetworkPolicy enforcement: ${o.networkPolicyEnforcement}`);
+    for (const f of o.nodeFindings ?? []) out.push(`  ${f}`);
     let current = 0;
     const steps = planSteps(result);
     for (const s of steps) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# gone_ok CMD…: for deletes and re-runs, a gcloud "was not found" means the thing is already
-# gone, which is what was wanted. gcloud's own output goes to stderr: stdout is stored in state.
+# gone_ok WHAT CMD…: for deletes and re-runs, a gcloud "was not found" means the thing is already
+# gone, which is what was wanted; any other failure ends in one line naming WHAT and why, as
+# `attempt` does. gcloud's own output goes to stderr: stdout is stored in state.
 gone_ok() {
-  local out
+  local what="$1" out
+  shift
   if out=$("$@" 2>&1); then
     printf '%s\n' "$out" >&2
     return 0
@@ -11,6 +13,6 @@ gone_ok() {
     echo "already gone" >&2
     return 0
   fi
-  printf '%s\n' "$out" >&2
+  could_not "$what" "$out"
   return 1
 }

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { exposureFindings, exposureOf, refuseOtherCluster } from "../../../stacks/incident/nodeExposure";
+import { sampleCluster, SAMPLE_NODE, type FakeCluster, type FakeNode } from "../../../tools/mockEngine/sampleCluster";
+import { sampleScenario } from "../../../tools/mockEngine/scenario";
+import { run } from "../../harness";
+
+/**
+ * What the node keeps or loses whatever the cut-off does (issue #11): the wrong cluster is
+ * refused, the node's service account is reported, local SSDs are reported and listed as lost at
+ * delete-node.
+ */
+
+const withNode = (patch: Partial<FakeNode>): FakeCluster => {
+    const c = sampleCluster();
+    return { ...c, nodes: c.nodes.map((n) => (n.name === SAMPLE_NODE ? { ...n, ...patch } : n)) };
+};
+const DEFAULT_SA = "123456789-compute@developer.gserviceaccount.com";
+const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+
+describe("the cluster the node belongs to", () => {
+    it("refuses a node whose VM says it belongs to another cluster than quarantine:cluster, naming both", async () => {
+        const cluster = withNode({ gkeCluster: { name: "staging", location: "europe-west1" } });
+        await expect(run({ cluster })).rejects.toThrow(
+            `node ${SAMPLE_NODE} belongs to GKE cluster staging in europe-west1 (its VM's cluster-name metadata), but quarantine:cluster names prod in us-central1`,
+        );
+    });
+
+    it("declares nothing when it refuses", async () => {
+        const cluster = withNode({ gkeCluster: { name: "prod", location: "us-central1-a" } });
+        const recorded = await run({ cluster }).then(
+            () => [],
+            (e: { recorded?: { read: boolean }[] }) => e.recorded ?? [],
+        );
+        expect(recorded.filter((r) => !r.read)).toEqual([]);
+    });
+
+    it("accepts a node of the named cluster", async () => {
+        await expect(run()).resolves.toBeDefined();
+    });
+
+    it("has nothing to compare when quarantine:cluster is not named", () => {
+        expect(() => refuseOtherCluster(undefined, "n", { cluster: { name: "x", location: "y" }, localSsds: [] })).not.toThrow();
+    });
+});
+
+describe("the node's service account", () => {
+    it("is reported: the metadata server answers whatever the firewall does", async () => {
+        const plan = await run();
+        expect(plan.outputs.nodeFindings).toEqual([
+            `${SAMPLE_NODE}: service account gke-nodes@acme-prod.iam.gserviceaccount.com with the cloud-platform scope: a process on the node can still get its tokens from the metadata server, which no firewall rule blocks`,
+        ]);
+    });
+
+    it("is called out when it is the default Compute Engine account with the cloud-platform scope", () => {
+        const [line] = exposureFindings("n", exposureOf({ metadata: {}, serviceAccounts: [{ email: DEFAULT_SA, scopes: [CLOUD_PLATFORM] }] }));
+        expect(line).toContain("the default Compute Engine account, often Editor on the project");
+    });
+
+    it("lists narrower scopes as they are", () => {
+        const scopes = ["https://www.googleapis.com/auth/logging.write"];
+        const [line] = exposureFindings("n", exposureOf({ metadata: {}, serviceAccounts: [{ email: DEFAULT_SA, scopes }] }));
+        expect(line).toContain(`with scopes ${scopes[0]}`);
+        expect(line).not.toContain("default Compute Engine account");
+    });
+});
+
+describe("local SSDs", () => {
+    const cluster = withNode({ localSsds: ["local-ssd-0"] });
+
+    it("are reported in preview: they can't be snapshotted", async () => {
+        const plan = await run({ cluster });
+        expect(plan.outputs.nodeFindings).toContain(
+            `${SAMPLE_NODE}: local SSD local-ssd-0 can't be snapshotted; its contents are lost when the VM is deleted (the volatile capture lists its files)`,
+        );
+        expect(plan.ofType("gcp:compute/snapshot:Snapshot").map((s) => s.inputs.sourceDisk).join(" ")).not.toContain("local-ssd");
+    });
+
+    it("are listed among what delete-node does not undo", async () => {
+        const s = sampleScenario({ cluster, level: "delete-node" });
+        const plan = await run({ cluster, rawConfig: s.config });
+        expect(plan.outputs.oneWayActions).toContain(`lost local SSD local-ssd-0 of ${SAMPLE_NODE} with its VM (local SSDs can't be snapshotted)`);
+    });
+
+    it("are not a one-way action below delete-node", async () => {
+        const plan = await run({ cluster });
+        expect(plan.outputs.oneWayActions.join("\n")).not.toContain("local SSD");
+    });
+});
