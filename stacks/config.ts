@@ -33,6 +33,8 @@ export interface QuarantineConfig {
     readonly bastion: { readonly machineType: string; readonly image: string };
     /** What `delete-workload` does to the owning workload. */
     readonly workloadAction: WorkloadAction;
+    /** Cluster-wide workloads (DaemonSets, kube-system) `delete-workload` may stop, as kind/namespace/name. */
+    readonly confirmClusterWide: readonly string[];
     /** Existing bucket for evidence; unset: the stack creates one. */
     readonly evidenceBucket?: string;
     readonly evidenceRetentionDays: number;
@@ -204,6 +206,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         cluster: d.cluster,
         bastion: d.bastion,
         workloadAction: d.workloadAction,
+        confirmClusterWide: d.confirmClusterWide,
         evidenceBucket: d.evidenceBucket,
         evidenceRetentionDays: d.evidenceRetentionDays,
         evidenceLock: d.evidenceLock,

@@ -77,6 +77,18 @@ export const schema = z
             .default([]),
         level: z.enum(LEVELS, { error: `must be one of ${LEVELS.join(" | ")}, e.g. isolate` }).default("isolate"),
         confirm: z.string({ error: "must be a string: incident-<id>, e.g. incident-42" }).optional(),
+        // A workload whose stopping reaches past the incident (any DaemonSet: it runs on every node;
+        // anything in kube-system), acknowledged one by one as kind/namespace/name.
+        confirmClusterWide: z
+            .array(
+                z
+                    .string({ error: "must be a string: kind/namespace/name, e.g. daemonset/kube-system/fluentbit" })
+                    .regex(/^(deployment|statefulset|replicaset|daemonset|job|cronjob)\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+                        message: "is not kind/namespace/name, e.g. daemonset/kube-system/fluentbit",
+                    }),
+                { error: "must be a list of kind/namespace/name, e.g. pulumi config set --path 'quarantine:confirmClusterWide[0]' daemonset/kube-system/fluentbit" },
+            )
+            .default([]),
         workloadAction: z
             .enum(WORKLOAD_ACTIONS, { error: `must be one of ${WORKLOAD_ACTIONS.join(" | ")}, e.g. scale-to-zero` })
             .default("scale-to-zero"),

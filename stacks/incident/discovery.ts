@@ -22,6 +22,7 @@ import {
     type WorkloadFacts,
     DiscoveryError,
 } from "./facts";
+import { refuseClusterWide, warnClusterWidePods } from "./clusterWide";
 import { exposureOf, refuseOtherCluster } from "./nodeExposure";
 import { refuseSharedVmDeletion } from "./sharedVm";
 import type { Memory } from "./memory";
@@ -101,6 +102,8 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
     if (cfg.level === "delete-workload" || cfg.level === "delete-node") {
         incident.workloads.forEach((w) => checkWorkloadAction(w, cfg.workloadAction));
     }
+    refuseClusterWide(cfg.level, incident.workloads, cfg.confirmClusterWide);
+    warnClusterWidePods(pods, cfg.detachLabels);
     return incident;
 }
 

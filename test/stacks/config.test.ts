@@ -13,10 +13,11 @@ const POD_SHAPE = `is not a valid pod name: expected namespace/name, ${POD_EXAMP
 const NS_RULE = `is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), ${POD_EXAMPLE}`;
 const LIST_EXAMPLE = "e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f";
 const TOP_KEYS =
-    "pods, nodes, level, confirm, workloadAction, evidenceBucket, evidenceRetentionDays, evidenceLock, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
+    "pods, nodes, level, confirm, confirmClusterWide, workloadAction, evidenceBucket, evidenceRetentionDays, evidenceLock, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
 const DEFAULTS = {
     nodes: [],
     workloadAction: "scale-to-zero",
+    confirmClusterWide: [],
     evidenceBucket: undefined,
     evidenceRetentionDays: 90,
     evidenceLock: false,
@@ -294,6 +295,11 @@ describe("parseConfig: refusals", () => {
 
     it.each<[string, Record<string, string>, string]>([
         ["workloadAction", { "quarantine:workloadAction": "kill" }, 'quarantine:workloadAction "kill" must be one of scale-to-zero | delete, e.g. scale-to-zero'],
+        [
+            "confirmClusterWide",
+            { "quarantine:confirmClusterWide": '["kube-system/fluentbit"]' },
+            'quarantine:confirmClusterWide[0] "kube-system/fluentbit" is not kind/namespace/name, e.g. daemonset/kube-system/fluentbit',
+        ],
         ["evidenceBucket", { "quarantine:evidenceBucket": "gs://x" }, 'quarantine:evidenceBucket "gs://x" is not a Cloud Storage bucket name (lowercase letters, digits, \'-\', \'_\', \'.\'; 3-63), e.g. acme-ir-evidence'],
         ["evidenceRetentionDays", { "quarantine:evidenceRetentionDays": "0" }, 'quarantine:evidenceRetentionDays "0" is not a number of days from 1 to 3650, e.g. 90'],
         ["evidenceRetentionDays", { "quarantine:evidenceRetentionDays": "3651" }, 'quarantine:evidenceRetentionDays "3651" is not a number of days from 1 to 3650, e.g. 90'],
