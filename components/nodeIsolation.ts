@@ -104,7 +104,7 @@ export class NodeIsolation extends pulumi.ComponentResource {
                             "reversed where GCE allows: a static address comes back; an ephemeral one is gone for good and the VM gets a new one",
                         kind: "isolation",
                         script: "remove-external-ip",
-                        environment: { ...vm, EXTERNAL_IP: args.externalIp },
+                        environment: { ...vm, EXTERNAL_IP: args.externalIp, TAG: args.names.isolationTag },
                     },
                     cutOff,
                 ),

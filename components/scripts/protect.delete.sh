@@ -16,7 +16,7 @@ if ! tags=$(gcloud compute instances describe --zone "$ZONE" --project "$PROJECT
   printf '%s\n' "$tags" >&2
   exit 1
 fi
-others=$(tr ';' '\n' <<<"$tags" | tr ',' '\n' | grep -E '^quarantine-' | grep -v -E -- '-bastion$' | grep -vxF -- "$TAG" || true)
+others=$(other_holders "$tags")
 if [ -n "$others" ]; then
   echo "another incident still quarantines this VM ($others); deletion protection left on"
   exit 0

@@ -45,6 +45,18 @@ describe.concurrent("destroy", () => {
         expect(f.violations()).toEqual([]);
     }, 60_000);
 
+    it("keeps the external IP off while another incident still quarantines the VM", async ({ expect }) => {
+        const f = await start(sampleCluster(), true);
+        const q = new Quarantine(plan, f);
+        const step = q.step("/remove-external-ip");
+        await q.run(step, "create");
+        f.compute.instance(ZONE, SAMPLE_NODE)!.tags.items.push("quarantine-43");
+        const run = await q.run(step, "delete");
+        expect(run!.stdout).toContain("another incident still quarantines this VM (quarantine-43)");
+        expect(f.compute.instance(ZONE, SAMPLE_NODE)!.nic.accessConfigs).toEqual([]);
+        expect(f.violations()).toEqual([]);
+    }, 60_000);
+
     it("leaves deletion protection on when it was on before the incident", async ({ expect }) => {
         const f = await start(protectedCluster);
         const q = new Quarantine(protectedPlan, f);
