@@ -1,5 +1,7 @@
 import { fingerprint, regionOf, sameFingerprint, renderInstance, renderMig, type ComputeState, type Instance } from "./computeState";
 import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
+import { detachDisks, diskRoute, insertInstanceRoute } from "./computeDisks";
+import { firewallRoute, snapshotRoute, type ComputeContext } from "./computeResources";
 
 /**
  * A Compute Engine API fake for gcloud, reached through `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE`
@@ -8,11 +10,23 @@ import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type
  * addAccessConfig / delete, zonal instanceGroupManagers get / listManagedInstances /
  * abandonInstances, and zone and global operations get / wait. Mutations answer a RUNNING
  * operation, so gcloud goes through its operation polling as it does against GCE.
+ * For the stand-in gcp provider (test/e2e/standIns/gcp) it also fakes firewalls, snapshots, disks
+ * and instances.insert (computeResources.ts, computeDisks.ts), on a state made by `withResources`.
  */
 
 export class ComputeFake extends FakeApi<ComputeState> {
     get endpoint(): string {
         return `${this.base}/compute/v1/`;
+    }
+
+    /** What computeResources.ts and computeDisks.ts work on. */
+    private get context(): ComputeContext {
+        return {
+            state: this.state,
+            url: (p) => this.url(p),
+            operation: (type, scope, target) => this.operation(type, scope, target),
+            effect: (op, target, change) => this.effect(op, target, change),
+        };
     }
 
     private url(path: string): string {
@@ -47,6 +61,11 @@ export class ComputeFake extends FakeApi<ComputeState> {
         if (rest[0] === "zones" && rest[2] === "instanceGroupManagers" && rest.length >= 4) return this.migRoute(req, rest[1], rest[3], rest.slice(4));
         if (rest[0] === "zones" && rest[2] === "operations" && rest.length >= 4) return this.operationRoute(req, "zoneOperations", `zones/${rest[1]}`, rest[3], rest.slice(4));
         if (rest[0] === "global" && rest[1] === "operations" && rest.length >= 3) return this.operationRoute(req, "globalOperations", "global", rest[2], rest.slice(3));
+        // The stand-in gcp provider's calls (and gcloud's firewall-rules / snapshots list).
+        if (rest[0] === "zones" && rest[2] === "instances" && rest.length === 3) return insertInstanceRoute(this.context, req, rest[1]);
+        if (rest[0] === "zones" && rest[2] === "disks" && rest.length >= 4) return diskRoute(this.context, req, rest[1], rest[3], rest.slice(4));
+        if (rest[0] === "global" && rest[1] === "firewalls" && rest.length <= 3) return firewallRoute(this.context, req, rest[2]);
+        if (rest[0] === "global" && rest[1] === "snapshots" && rest.length <= 4) return snapshotRoute(this.context, req, rest[2], rest[3]);
         throw new Violation(`unknown path ${m} ${req.path}`, 404);
     }
 
@@ -112,6 +131,7 @@ export class ComputeFake extends FakeApi<ComputeState> {
         }
         this.releaseAddresses(vm);
         delete this.state.instances[key];
+        detachDisks(this.context, key); // a no-op unless the state has disks (withResources)
         for (const g of Object.values(this.state.migs)) g.members = g.members.filter((n) => !(g.zone === vm.zone && n === vm.name));
         this.effect("instances.delete", key, "deleted");
         return this.operation("delete", `zones/${vm.zone}`, `zones/${vm.zone}/instances/${vm.name}`);

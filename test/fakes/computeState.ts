@@ -19,6 +19,8 @@ export interface Instance {
     nic: { network: string; subnetwork: string; networkIP: string; accessConfigs: AccessConfig[] };
     disks: string[];
     metadata: Record<string, string>;
+    /** Set only for a VM created through instances.insert (the bastion); seeded VMs render as before. */
+    created?: { machineType: string; labels: Record<string, string>; creationTimestamp: string };
 }
 
 export interface ComputeState {
@@ -31,6 +33,17 @@ export interface ComputeState {
     addresses: Record<string, { name: string; region: string; status: "RESERVED" | "IN_USE"; user?: string }>;
     operations: Record<string, Record<string, unknown>>;
     counter: number;
+    /**
+     * The collections only the stand-in gcp provider uses (computeResources.ts). Optional, so a
+     * state built by `computeStateFor` is unchanged; `withResources` adds them.
+     */
+    networks?: string[];
+    /** Name → firewall rule, as `firewalls.get` returns it. */
+    firewalls?: Record<string, Record<string, any>>;
+    /** `zone/name` → disk; `users` are the `zone/name` keys of the instances it is attached to. */
+    disks?: Record<string, { name: string; zone: string; id: string; sizeGb: string; users: string[]; autoDelete: boolean }>;
+    /** Name → snapshot, as `snapshots.get` returns it. */
+    snapshots?: Record<string, Record<string, any>>;
 }
 
 export interface ComputeSeed {
@@ -83,6 +96,23 @@ export function computeStateFor(cluster: FakeCluster, seed: ComputeSeed = {}): C
     return s;
 }
 
+/**
+ * `s` with the collections the stand-in gcp provider needs: the networks the VMs are on, no
+ * firewall rules or snapshots, and one disk per disk name of each VM, attached to it (the first
+ * is the boot disk and auto-deletes with the VM, as a GKE node's does).
+ */
+export function withResources(s: ComputeState): ComputeState {
+    const out: ComputeState = { ...structuredClone(s), firewalls: {}, snapshots: {}, disks: {} };
+    out.networks = [...new Set(Object.values(s.instances).map((v) => v.nic.network))];
+    for (const [key, v] of Object.entries(s.instances)) {
+        v.disks.forEach((d, i) => {
+            const disk = (out.disks![`${v.zone}/${d}`] ??= { name: d, zone: v.zone, id: String(7_000_000 + out.counter++), sizeGb: "100", users: [], autoDelete: i === 0 });
+            disk.users.push(key);
+        });
+    }
+    return out;
+}
+
 /** An instance as `instances.get` returns it; `url` makes a full link from a project-relative path. */
 export function renderInstance(v: Instance, url: (path: string) => string): unknown {
     return {
@@ -107,6 +137,9 @@ export function renderInstance(v: Instance, url: (path: string) => string): unkn
         disks: v.disks.map((d, i) => ({ kind: "compute#attachedDisk", boot: i === 0, deviceName: d, source: url(`zones/${v.zone}/disks/${d}`) })),
         metadata: { kind: "compute#metadata", fingerprint: fingerprint(v.metadata), items: Object.entries(v.metadata).map(([key, value]) => ({ key, value })) },
         selfLink: url(`zones/${v.zone}/instances/${v.name}`),
+        ...(v.created
+            ? { machineType: url(`zones/${v.zone}/machineTypes/${v.created.machineType}`), labels: v.created.labels, creationTimestamp: v.created.creationTimestamp }
+            : {}),
     };
 }
 

@@ -102,6 +102,14 @@ export abstract class FakeApi<S> {
     /** Makes the fingerprint or version the caller holds stale; false if `op` has none. */
     protected abstract makeStale(op: string, req: Req): boolean;
 
+    /**
+     * The request body as the route sees it: JSON, or a violation. The Storage fake overrides it
+     * for media uploads, whose body is the object's bytes (a string here).
+     */
+    protected parseRequestBody(text: string, method: string, _path: string): unknown {
+        return parseBody(text, method);
+    }
+
     /** The `nth` next call of `op` (1: the next one) fails once with `fault`. */
     arm(op: string, fault: Fault, nth = 1): void {
         this.armed.push({ op, fault, skip: nth - 1 });
@@ -176,7 +184,7 @@ export abstract class FakeApi<S> {
         let parsed: unknown;
         try {
             if (this.token && raw.headers.authorization !== `Bearer ${this.token}`) throw new Violation("missing or wrong bearer token", 401);
-            parsed = parseBody(text, method);
+            parsed = this.parseRequestBody(text, method, url.pathname);
             const req: Req = {
                 method,
                 path: url.pathname,
