@@ -13,6 +13,8 @@ export interface QuarantineFirewallArgs {
     readonly network: string;
     /** Whether a bastion exists in this network (adds the SSH allow rules). Default true. */
     readonly bastion?: boolean;
+    /** Whether a quarantined VM has IPv6 in this network (adds the ::/0 deny rules). Default false. */
+    readonly ipv6?: boolean;
 }
 
 /**
@@ -25,6 +27,11 @@ export interface QuarantineFirewallArgs {
  * | ingress-deny  | INGRESS   | deny   | all, from 0.0.0.0/0  | 1        | isolation tag  |
  * | ssh-bastion   | INGRESS   | allow  | tcp:22 from bastion  | 0        | isolation tag  |
  * | iap-bastion   | INGRESS   | allow  | tcp:22 from IAP      | 1000     | bastion tag    |
+ *
+ * Where a quarantined VM's interface is dual-stack, `egress-deny-v6` and `ingress-deny-v6` do
+ * the same for ::/0 (priorities 0 and 1): a rule can't mix IPv4 and IPv6 ranges
+ * (https://cloud.google.com/firewall/docs/firewalls, "Sources for ingress rules"), so 0.0.0.0/0 alone leaves
+ * IPv6 open.
  *
  * The runbook's rules deny TCP only; we deny all protocols, since UDP (DNS tunnelling) and ICMP
  * exfiltrate too. Firewalls are stateful, so the bastion's SSH replies pass the egress deny.
@@ -68,6 +75,24 @@ export class QuarantineFirewall extends pulumi.ComponentResource {
                 targetTags: [names.isolationTag],
             }),
         ];
+        if (args.ipv6) {
+            this.rules.push(
+                rule("egress-deny-v6", {
+                    direction: "EGRESS",
+                    denies: [{ protocol: "all" }],
+                    destinationRanges: ["::/0"],
+                    priority: 0,
+                    targetTags: [names.isolationTag],
+                }),
+                rule("ingress-deny-v6", {
+                    direction: "INGRESS",
+                    denies: [{ protocol: "all" }],
+                    sourceRanges: ["::/0"],
+                    priority: 1,
+                    targetTags: [names.isolationTag],
+                }),
+            );
+        }
         this.denyRules = [...this.rules];
         if (args.bastion !== false) {
             this.rules.push(

@@ -73,8 +73,12 @@ export function isolateNodes(
     const oneWay: string[] = [];
 
     const firewalls = new Map<string, QuarantineFirewall>();
-    for (const network of [...new Set(found.nodes.map((n) => n.network))]) {
-        firewalls.set(network, new QuarantineFirewall(`${id}/firewall/${network}`, { names, project: cfg.project, network }));
+    // Every interface's network, since the tag applies to the whole VM; ::/0 rules where an
+    // interface of a quarantined VM in that network has IPv6.
+    for (const network of [...new Set(found.nodes.flatMap((n) => n.networks ?? [n.network]))]) {
+        const ipv6 = found.nodes.some((n) => n.ipv6 === true && (n.networks ?? [n.network]).includes(network));
+        const bastion = found.nodes.some((n) => n.network === network);
+        firewalls.set(network, new QuarantineFirewall(`${id}/firewall/${network}`, { names, project: cfg.project, network, ipv6, bastion }));
     }
 
     const bySubnet = new Map<string, Incident["nodes"][number][]>();
@@ -113,7 +117,7 @@ export function isolateNodes(
             mig: node.mig,
             externalIp: node.externalIp,
             deletionProtection: node.deletionProtection,
-            firewallRules: firewalls.get(node.network)!.denyRules,
+            firewallRules: (node.networks ?? [node.network]).flatMap((net) => firewalls.get(net)!.denyRules),
             cutOffAfter: [
                 ...keys.flatMap((k) => pods.isolated.get(k)!),
                 ...(immediate ? [] : [drain.drain, ...beforeCutOff(node.name)]),

@@ -120,6 +120,7 @@ async function readVm(id: string, nodeName: string, project: string): Promise<Om
                 subnetwork: n.subnetwork,
                 networkIp: n.networkIp,
                 accessConfigs: n.accessConfigs.map((a) => ({ natIp: a.natIp })),
+                stackType: n.stackType,
             })),
             metadata: r.metadata ?? {},
             serviceAccounts: (r.serviceAccounts ?? []).map((s) => ({ email: s.email, scopes: s.scopes ?? [] })),

@@ -52,6 +52,10 @@ export interface NodeFacts {
 export interface VmFacts extends NodeFacts {
     readonly disks: readonly DiskFacts[];
     readonly network: string;
+    /** Every interface's network, the first one's first: each needs the deny rules. */
+    readonly networks?: readonly string[];
+    /** An interface is dual-stack or IPv6-only: deny rules for ::/0 too (a GCE rule can't mix IPv4 and IPv6). */
+    readonly ipv6?: boolean;
     readonly subnetwork: string;
     readonly internalIp: string;
     readonly externalIp?: string;
@@ -114,7 +118,6 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
         ...(hostAccess.length > 0 ? { hostAccess } : {}),
     };
 }
-
 
 /**
  * The controller owning an object, from its owner references. Annotations are never read as a
@@ -206,7 +209,7 @@ export function parseNode(nodeName: string, raw: RawNode, project: string): Node
 interface RawInstance {
     bootDisks: { source: string }[];
     attachedDisks: { source: string }[];
-    networkInterfaces: { network: string; subnetwork: string; networkIp: string; accessConfigs: { natIp: string }[] }[];
+    networkInterfaces: { network: string; subnetwork: string; networkIp: string; accessConfigs: { natIp: string }[]; stackType?: string }[];
     metadata: Record<string, string>;
     deletionProtection: boolean;
     tags?: string[];
@@ -240,6 +243,8 @@ export function parseInstance(node: NodeFacts, raw: RawInstance, incidentId = ""
         ...node,
         disks,
         network: lastSegment(nic.network),
+        networks: [...new Set(raw.networkInterfaces.map((n) => lastSegment(n.network)))],
+        ipv6: raw.networkInterfaces.some((n) => n.stackType === "IPV4_IPV6" || n.stackType === "IPV6_ONLY"),
         subnetwork: nic.subnetwork,
         internalIp: nic.networkIp,
         externalIp: nic.accessConfigs.find((a) => a.natIp)?.natIp,

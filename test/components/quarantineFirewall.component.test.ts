@@ -9,6 +9,7 @@ const engine = mockEngine();
 const names = incidentNames("42");
 const firewall = new QuarantineFirewall("t", { names, project: "acme-prod", network: "prod" });
 const otherNetwork = new QuarantineFirewall("t-batch", { names, project: "acme-prod", network: "batch" });
+const dualStack = new QuarantineFirewall("t-v6", { names, project: "acme-prod", network: "v6", ipv6: true });
 const noBastion = new QuarantineFirewall("t-no-bastion", { names, project: "acme-prod", network: "edge", bastion: false });
 
 /** What a rule does, without its name, description and logging. */
@@ -63,6 +64,22 @@ describe("QuarantineFirewall", () => {
             priority: 1000,
             targetTags: ["quarantine-42-bastion"],
         });
+    });
+
+    it("denies IPv6 egress at priority 0 and ingress at priority 1 where a VM is dual-stack, in rules of their own", async () => {
+        const v6 = await Promise.all(["t-v6/egress-deny-v6", "t-v6/ingress-deny-v6"].map(async (n) => what(await engine.child(dualStack, n))));
+        expect(v6).toEqual([
+            { network: "v6", project: "acme-prod", direction: "EGRESS", denies: [{ protocol: "all" }], destinationRanges: ["::/0"], priority: 0, targetTags: ["quarantine-42"] },
+            { network: "v6", project: "acme-prod", direction: "INGRESS", denies: [{ protocol: "all" }], sourceRanges: ["::/0"], priority: 1, targetTags: ["quarantine-42"] },
+        ]);
+    });
+
+    it("hands on the IPv6 deny rules with the IPv4 ones, for the cut-off to wait for", async () => {
+        expect(dualStack.denyRules).toHaveLength(4);
+    });
+
+    it("declares no IPv6 rules for an IPv4-only network", async () => {
+        expect((await engine.children(firewall)).map((r) => r.name)).not.toContain("t/egress-deny-v6");
     });
 
     it("adds no SSH rules to a network without a bastion", async () => {

@@ -150,7 +150,15 @@ function instance(cluster: FakeCluster, inputs: Record<string, any>) {
                 subnetwork: node.subnetwork,
                 networkIp: "10.128.0.12",
                 accessConfigs: node.externalIp ? [{ natIp: node.externalIp }] : [],
+                stackType: node.stackType ?? "IPV4_ONLY",
             },
+            ...(node.extraNetworks ?? []).map((net, i) => ({
+                network: `https://www.googleapis.com/compute/v1/projects/${cluster.project}/global/networks/${net}`,
+                subnetwork: `projects/${cluster.project}/regions/us-central1/subnetworks/${net}`,
+                networkIp: `10.${129 + i}.0.12`,
+                accessConfigs: [],
+                stackType: "IPV4_ONLY",
+            })),
         ],
         metadata: {
             ...(node.mig ? { "created-by": `projects/123456789/zones/${node.zone}/instanceGroupManagers/${node.mig}` } : {}),

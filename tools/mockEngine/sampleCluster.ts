@@ -46,6 +46,10 @@ export interface FakeNode {
     readonly gkeCluster?: { readonly name: string; readonly location: string } | null;
     /** The VM's service account. Default: a node account of its own with the cloud-platform scope. */
     readonly serviceAccount?: { readonly email: string; readonly scopes: readonly string[] };
+    /** The first interface's stack type. Default IPV4_ONLY. */
+    readonly stackType?: "IPV4_ONLY" | "IPV4_IPV6" | "IPV6_ONLY";
+    /** Networks of further interfaces (nic1, nic2, …). Default: none. */
+    readonly extraNetworks?: readonly string[];
     /** Device names of local SSD (scratch) disks. Default: none. */
     readonly localSsds?: readonly string[];
 }

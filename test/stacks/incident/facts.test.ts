@@ -187,6 +187,8 @@ describe("parseInstance", () => {
                 { name: "shared-pd", source: pd, boot: false },
             ],
             network: "default",
+            networks: ["default"],
+            ipv6: false,
             subnetwork: SUBNETWORK,
             internalIp: "10.128.0.5",
             externalIp: "34.1.2.3",
@@ -217,6 +219,8 @@ describe("parseInstance", () => {
             ...node,
             disks: [{ name: NODE, source: DISK_URL(ZONE, NODE), boot: true }],
             network: "default",
+            networks: ["default"],
+            ipv6: false,
             subnetwork: SUBNETWORK,
             internalIp: "10.128.0.5",
             externalIp: undefined,
@@ -229,6 +233,19 @@ describe("parseInstance", () => {
         const second = { network: "projects/p/global/networks/other", subnetwork: "other-sub", networkIp: "10.9.9.9", accessConfigs: [] };
         const vm = parseInstance(node, raw({ networkInterfaces: [nic([]), second] }));
         expect([vm.network, vm.subnetwork, vm.internalIp]).toEqual(["default", SUBNETWORK, "10.128.0.5"]);
+    });
+
+    it("lists every interface's network, so each gets the deny rules", () => {
+        const second = { network: "projects/p/global/networks/other", subnetwork: "other-sub", networkIp: "10.9.9.9", accessConfigs: [] };
+        expect(parseInstance(node, raw({ networkInterfaces: [nic([]), second] })).networks).toEqual(["default", "other"]);
+    });
+
+    it.each([
+        ["IPV4_ONLY", false],
+        ["IPV4_IPV6", true],
+        ["IPV6_ONLY", true],
+    ])("reads an interface of stack type %s as IPv6: %s", (stackType, ipv6) => {
+        expect(parseInstance(node, raw({ networkInterfaces: [{ ...nic([]), stackType }] })).ipv6).toBe(ipv6);
     });
 
     it("refuses a VM without a network interface", () => {

@@ -86,3 +86,24 @@ describe("local SSDs", () => {
         expect(plan.outputs.oneWayActions.join("\n")).not.toContain("local SSD");
     });
 });
+
+describe("every interface and IPv6 (issue #11.4)", () => {
+    it("declares ::/0 deny rules where the node is dual-stack, and cuts it off only after them", async () => {
+        const plan = await run({ cluster: withNode({ stackType: "IPV4_IPV6" }) });
+        const v6 = plan.ofType("gcp:compute/firewall:Firewall").filter((r) => /-v6$/.test(r.name));
+        expect(v6.map((r) => [r.inputs.direction, r.inputs.priority, r.inputs.destinationRanges ?? r.inputs.sourceRanges])).toEqual([
+            ["EGRESS", 0, ["::/0"]],
+            ["INGRESS", 1, ["::/0"]],
+        ]);
+        const tag = plan.one(`${SAMPLE_NODE}/tag`);
+        for (const r of v6) expect(plan.waits(tag, r), r.name).toBe(true);
+    });
+
+    it("declares deny rules in the network of every interface, and cuts the node off only after them", async () => {
+        const plan = await run({ cluster: withNode({ extraNetworks: ["storage-net"] }) });
+        const denies = plan.ofType("gcp:compute/firewall:Firewall").filter((r) => r.inputs.network === "storage-net");
+        expect(denies.map((r) => r.name.split("/").pop()).sort()).toEqual(["egress-deny", "ingress-deny"]);
+        const tag = plan.one(`${SAMPLE_NODE}/tag`);
+        for (const r of denies) expect(plan.waits(tag, r), r.name).toBe(true);
+    });
+});
