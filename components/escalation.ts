@@ -51,7 +51,7 @@ export class Escalation extends pulumi.ComponentResource {
 
     constructor(name: string, args: EscalationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:escalation:Escalation", name, {}, opts);
-                const ctx = { CONTEXT: args.kubeContext };
+                const ctx = { CONTEXT: args.kubeContext, INCIDENT: args.names.id };
         const after = { parent: this, dependsOn: args.after };
 
         const podSteps = args.pods.map((p) =>
@@ -139,24 +139,21 @@ export class Escalation extends pulumi.ComponentResource {
             suspend
                 ? {
                       step: "Suspend the job that owns the compromised pod",
-                      destroy: "reversed: the job's recorded suspend state is restored",
+                      destroy: "reversed: the job's suspend state recorded in state is restored, unless another incident still holds the job",
                       kind: "destructive",
                       script: "suspend",
-                      environment: { ...environment, SUSPEND_BEFORE_TEMPLATE: annotationTemplate("quarantine/suspend-before") },
+                      environment,
+                      recordsInState: true,
                   }
                 : {
                       step: "Scale the workload that owns the compromised pod to zero",
-                      destroy: "reversed: the recorded replica count is restored",
+                      destroy: "reversed: the replica count recorded in state is restored, unless another incident still holds the workload",
                       kind: "destructive",
                       script: "scale-to-zero",
-                      environment: { ...environment, REPLICAS_BEFORE_TEMPLATE: annotationTemplate("quarantine/replicas-before") },
+                      environment,
+                      recordsInState: true,
                   },
             { parent: this, dependsOn },
         );
     }
-}
-
-/** The value of one annotation, or nothing. */
-function annotationTemplate(key: string): string {
-    return `{{with .metadata.annotations}}{{with index . "${key}"}}{{.}}{{end}}{{end}}`;
 }

@@ -12,11 +12,20 @@ case "$KIND" in
     ;;
 esac
 exit_if_gone "already gone" -n "$NAMESPACE" "$KIND/$NAME"
-recorded=$(k -n "$NAMESPACE" get "$KIND/$NAME" -o go-template="$REPLICAS_BEFORE_TEMPLATE")
-# Record once: a re-run after the scale must not record zero as the count to restore.
-if [ -z "$recorded" ]; then
-  replicas=$(k -n "$NAMESPACE" get "$KIND/$NAME" -o go-template='{{.spec.replicas}}')
-  k -n "$NAMESPACE" annotate "$KIND/$NAME" "quarantine/replicas-before=$replicas" >&2
-fi
+# The record is this script's stdout (state), per incident: `replicas N`, kept from the previous
+# run when there is one. A count of zero under a hold is no count to restore: another incident
+# stopped the workload first, or an earlier run of this step did before its record reached state.
+held=$(holds "$KIND/$NAME")
+others=$(others_of "$held")
+previous=$(sed -n 's/^replicas \([0-9][0-9]*\)$/\1/p' <<<"${PULUMI_COMMAND_STDOUT:-}" | head -n 1)
+replicas=$(k -n "$NAMESPACE" get "$KIND/$NAME" -o go-template='{{.spec.replicas}}')
+attempt "mark $KIND $NAMESPACE/$NAME as held by incident $INCIDENT" k -n "$NAMESPACE" annotate --overwrite "$KIND/$NAME" "$HOLD_PREFIX$INCIDENT=held" >&2
 attempt "scale $KIND $NAMESPACE/$NAME to zero" k -n "$NAMESPACE" scale "$KIND/$NAME" --replicas=0 >&2
 echo "scaled to zero"
+if [ -n "$previous" ]; then
+  echo "replicas $previous"
+elif [ "$replicas" = "0" ] && [ -n "$held" ]; then
+  echo "replicas unknown: already stopped under incident ${others:-$INCIDENT}"
+else
+  echo "replicas $replicas"
+fi

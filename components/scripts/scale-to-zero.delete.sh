@@ -11,11 +11,18 @@ case "$KIND" in
     ;;
 esac
 exit_if_gone "already gone" -n "$NAMESPACE" "$KIND/$NAME"
-recorded=$(k -n "$NAMESPACE" get "$KIND/$NAME" -o go-template="$REPLICAS_BEFORE_TEMPLATE")
-if ! [[ "$recorded" =~ ^[0-9]+$ ]]; then
-  echo "no recorded replica count; left as it is" >&2
+attempt "remove incident $INCIDENT's hold on $KIND $NAMESPACE/$NAME" k -n "$NAMESPACE" annotate "$KIND/$NAME" "$HOLD_PREFIX$INCIDENT-" >&2
+held=$(holds "$KIND/$NAME")
+others=$(others_of "$held")
+if [ -n "$others" ]; then
+  echo "another incident still holds $KIND $NAMESPACE/$NAME ($others); left at zero"
   exit 0
 fi
-k -n "$NAMESPACE" scale "$KIND/$NAME" --replicas="$recorded" >&2
-k -n "$NAMESPACE" annotate "$KIND/$NAME" "quarantine/replicas-before-" >&2
-echo "replicas restored"
+# What the create recorded, from its stdout in state; nothing on the workload is read as a record.
+recorded=$(sed -n 's/^replicas \([0-9][0-9]*\)$/\1/p' <<<"${PULUMI_COMMAND_STDOUT:-}" | head -n 1)
+if [ -z "$recorded" ]; then
+  echo "no replica count of this incident's to restore (another incident stopped it first): left at zero; scale it back by hand"
+  exit 0
+fi
+attempt "scale $KIND $NAMESPACE/$NAME back to $recorded" k -n "$NAMESPACE" scale "$KIND/$NAME" --replicas="$recorded" >&2
+echo "replicas restored to $recorded"

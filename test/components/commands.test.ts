@@ -34,8 +34,8 @@ describe("every command", () => {
         expect(plan.commands().length).toBeGreaterThan(10);
         for (const c of plan.commands()) {
             expect(c.inputs.interpreter, c.name).toEqual(["/bin/bash", "-c"]);
-            // Only a step whose stdout is its record (the detach) gets it back, on destroy.
-            expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(c.name.endsWith("/detach"));
+            // Only a step whose stdout is its record (the detach, a workload's stop) gets it back.
+            expect(c.inputs.addPreviousOutputInEnv, c.name).toBe(c.name.endsWith("/detach") || c.name.includes("/workload/"));
             for (const script of [c.inputs.create, c.inputs.delete]) {
                 expect(script, c.name).toMatch(/^# step: .*\n# destroy: .*\n# kind: .*\n# script: .*\nset -euo pipefail\n/);
             }

@@ -48,9 +48,18 @@ describe("Escalation", () => {
         expect([declared(deployment).kind, declared(deployment).script, declared(deployment).destroy]).toEqual([
             "destructive",
             "scale-to-zero",
-            "reversed: the recorded replica count is restored",
+            "reversed: the replica count recorded in state is restored, unless another incident still holds the workload",
         ]);
-        expect([declared(job).kind, declared(job).script, declared(job).destroy]).toEqual(["destructive", "suspend", "reversed: the job's recorded suspend state is restored"]);
+        expect([declared(job).kind, declared(job).script, declared(job).destroy]).toEqual([
+            "destructive",
+            "suspend",
+            "reversed: the job's suspend state recorded in state is restored, unless another incident still holds the job",
+        ]);
+    });
+
+    it("keeps what it stopped in its own state: the step gets its previous stdout back, and its incident", async () => {
+        const deployment = await engine.child(escalation, "t/workload/default/deployment/web");
+        expect([deployment.inputs.addPreviousOutputInEnv, deployment.inputs.environment.INCIDENT]).toEqual([true, "42"]);
     });
 
     it("touches a workload only after the evidence and every pod's deletion", async () => {
