@@ -55,3 +55,12 @@ export function warnClusterWidePods(pods: readonly PodFacts[], detachLabels: boo
         }
     }
 }
+
+/** A DaemonSet has no replica count: scaling it to zero is not a thing. */
+export function checkWorkloadAction(w: WorkloadFacts, action: "scale-to-zero" | "delete"): void {
+    if (w.kind === "DaemonSet" && action === "scale-to-zero") {
+        throw new DiscoveryError(
+            `quarantine:workloadAction "scale-to-zero" can't stop DaemonSet ${w.namespace}/${w.name} (it has no replica count); e.g. pulumi config set quarantine:workloadAction delete`,
+        );
+    }
+}

@@ -6,7 +6,6 @@ import { shellRead } from "../../components/shell";
 import { isDestructive } from "../../core/levels";
 import type { PodRef, QuarantineConfig } from "../config";
 import {
-    checkWorkloadAction,
     controllerOf,
     groupIncident,
     inspectCluster,
@@ -22,7 +21,7 @@ import {
     type WorkloadFacts,
     DiscoveryError,
 } from "./facts";
-import { refuseClusterWide, warnClusterWidePods } from "./clusterWide";
+import { checkWorkloadAction, refuseClusterWide, warnClusterWidePods } from "./clusterWide";
 import { exposureOf, refuseOtherCluster } from "./nodeExposure";
 import { refuseSharedVmDeletion } from "./sharedVm";
 import type { Memory } from "./memory";
@@ -65,6 +64,7 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
                 podKey(ref, i),
             );
             const parsed = parsePod(ref, i, raw);
+            if (raw.metadata?.deletionTimestamp) warnTerminating(podKey(ref, i), parsed.nodeName);
             // Detaching the pod's labels makes its ReplicaSet release it: the owner it had when the
             // stack first found it is in the stack's memory (state), never in the pod.
             const facts = parsed.owner || !known?.owner ? parsed : { ...parsed, owner: known.owner };
@@ -149,6 +149,19 @@ async function workloadOf(id: string, pod: PodFacts, reads: Map<string, Promise<
         }
         return owner;
     });
+}
+
+/**
+ * A cut-off node goes NotReady, and after the default 300 s toleration of the
+ * `node.kubernetes.io/unreachable` taint its pods are evicted: marked Terminating, which the
+ * kubelet, cut off, never completes (https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions).
+ * The pod object stays and its container keeps running, contained, on the node; the quarantine
+ * goes on with it. Its controller has started a replacement elsewhere.
+ */
+function warnTerminating(pod: string, node: string): void {
+    void pulumi.log.warn(
+        `${pod} is Terminating (evicted after its node ${node} went NotReady, as a cut-off node does): its container still runs on the cut-off node until quarantine:level delete-node; the quarantine goes on`,
+    );
 }
 
 /** Whether the pod exists now, asked without a read that would fail the update if it does not. */

@@ -96,6 +96,7 @@ interface RawPod {
         labels?: Record<string, string>;
         annotations?: Record<string, string>;
         ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+        deletionTimestamp?: string;
     };
     spec?: { nodeName?: string } & PodSpecForHostAccess;
     status?: { phase?: string };
@@ -154,15 +155,6 @@ export async function resolveWorkload(
         );
     }
     return { namespace: pod.ref.namespace, kind: owner.kind as WorkloadKind, name: owner.name };
-}
-
-/** A DaemonSet has no replica count: scaling it to zero is not a thing. */
-export function checkWorkloadAction(w: WorkloadFacts, action: "scale-to-zero" | "delete"): void {
-    if (w.kind === "DaemonSet" && action === "scale-to-zero") {
-        throw new DiscoveryError(
-            `quarantine:workloadAction "scale-to-zero" can't stop DaemonSet ${w.namespace}/${w.name} (it has no replica count); e.g. pulumi config set quarantine:workloadAction delete`,
-        );
-    }
 }
 
 interface RawNode {

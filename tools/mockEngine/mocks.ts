@@ -113,7 +113,14 @@ function read(cluster: FakeCluster, type: string, id: string, previous: Record<s
         return {
             id,
             state: {
-                metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels ?? {}, annotations: pod.annotations ?? {}, ownerReferences },
+                metadata: {
+                    name: pod.name,
+                    namespace: pod.namespace,
+                    labels: pod.labels ?? {},
+                    annotations: pod.annotations ?? {},
+                    ownerReferences,
+                    ...(pod.deletionTimestamp ? { deletionTimestamp: pod.deletionTimestamp } : {}),
+                },
                 spec: { ...(pod.spec ?? {}), ...(pod.node ? { nodeName: pod.node } : {}) },
                 status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending") },
             },

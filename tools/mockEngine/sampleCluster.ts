@@ -14,6 +14,8 @@ export interface FakePod {
     /** Controller owner reference, e.g. ReplicaSet web-5d9f; unset for a bare pod. */
     readonly owner?: { readonly kind: string; readonly name: string };
     readonly annotations?: Record<string, string>;
+    /** Set once the pod is Terminating (e.g. evicted from a NotReady node). */
+    readonly deletionTimestamp?: string;
     /** Extra pod spec fields (hostNetwork, containers with a securityContext, volumes). */
     readonly spec?: Record<string, unknown>;
 }

@@ -107,3 +107,23 @@ describe("every interface and IPv6 (issue #11.4)", () => {
         for (const r of denies) expect(plan.waits(tag, r), r.name).toBe(true);
     });
 });
+
+describe("after the cut-off made the node NotReady (issue #11.11)", () => {
+    const evicted = (): FakeCluster => {
+        const c = sampleCluster();
+        return { ...c, pods: c.pods.map((p, i) => (i === 0 ? { ...p, deletionTimestamp: "2026-11-25T12:06:00Z" } : p)) };
+    };
+
+    it("goes on quarantining a pod the taint-based eviction marked Terminating", async () => {
+        const plan = await run({ cluster: evicted() });
+        expect(plan.all("/tag").filter((r) => r.custom)).toHaveLength(1);
+        expect(plan.ofType("kubernetes:core/v1:PodPatch").map((p) => p.inputs.metadata.name)).toContain("compromised-pod");
+    });
+
+    it("says in preview that the Terminating pod's container still runs on the cut-off node", async () => {
+        const plan = await run({ cluster: evicted() });
+        expect(plan.result.warnings.join("\n")).toContain(
+            `quarantine:pods[0] default/compromised-pod is Terminating (evicted after its node ${SAMPLE_NODE} went NotReady, as a cut-off node does): its container still runs on the cut-off node`,
+        );
+    });
+});
