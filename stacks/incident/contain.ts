@@ -39,8 +39,9 @@ export function isolatePods(cfg: QuarantineConfig, found: Incident, names: Incid
     const label = new Map<string, pulumi.Resource>();
     const isolated = new Map<string, pulumi.Resource[]>();
     const checks: command.local.Command[] = [];
-    for (const namespace of [...new Set(found.pods.map((p) => p.ref.namespace))]) {
-        const pods = found.pods.filter((p) => p.ref.namespace === namespace).map((p) => p.ref.name);
+    const ours = found.pods.filter((p) => !p.replacedBy);
+    for (const namespace of [...new Set(ours.map((p) => p.ref.namespace))]) {
+        const pods = ours.filter((p) => p.ref.namespace === namespace).map((p) => p.ref.name);
         const iso = new PodIsolation(`${names.id}/pods/${namespace}`, {
             names,
             namespace,
@@ -100,7 +101,8 @@ export function isolateNodes(
     const nodeIsolated: pulumi.Resource[] = [];
     const drains: Record<string, pulumi.Output<string>> = {};
     for (const node of found.nodes) {
-        const keys = node.pods.map((p) => `${p.ref.namespace}/${p.ref.name}`);
+        // A name that now belongs to another pod (replacedBy) is not isolated, so not waited for.
+        const keys = node.pods.filter((p) => !p.replacedBy).map((p) => `${p.ref.namespace}/${p.ref.name}`);
         const drain = new CordonDrain(`${id}/node/${node.name}`, {
             names,
             node: node.name,

@@ -9,8 +9,6 @@ import {
     controllerOf,
     groupIncident,
     inspectCluster,
-    parseInstance,
-    parseNode,
     parsePod,
     resolveWorkload,
     type ClusterFacts,
@@ -22,7 +20,8 @@ import {
     DiscoveryError,
 } from "./facts";
 import { checkWorkloadAction, refuseClusterWide, warnClusterWidePods } from "./clusterWide";
-import { exposureOf, refuseOtherCluster } from "./nodeExposure";
+import { refuseOtherCluster } from "./nodeExposure";
+import { readVm } from "./readVm";
 import { refuseSharedVmDeletion } from "./sharedVm";
 import type { Memory } from "./memory";
 import { settle } from "./settle";
@@ -39,18 +38,20 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
     const id = cfg.incidentId;
     const gone = new Map<string, PodFacts>(memory?.podsDeleted ? memory.incident.pods.map((p) => [key(p.ref), p]) : []);
     // Other incidents' hold on a VM is read fresh or not at all: a remembered one may be released.
-    const knownVms = new Map<string, Omit<VmFacts, "pods">>(
-        memory?.podsDeleted ? memory.incident.nodes.map((n) => [n.name, { ...n, otherIncidents: undefined }]) : [],
-    );
+    const rememberedVms = new Map<string, Omit<VmFacts, "pods">>((memory?.incident.nodes ?? []).map((n) => [n.name, { ...n, otherIncidents: undefined }]));
+    const knownVms = memory?.podsDeleted ? rememberedVms : new Map<string, Omit<VmFacts, "pods">>();
     const destructive = isDestructive(cfg.level);
     const ownerReads = new Map<string, Promise<OwnerRef | undefined>>();
 
     const pods = await Promise.all(
         cfg.pods.map(async (ref, i) => {
+            const known = memory?.incident.pods.find((p) => key(p.ref) === key(ref));
+            const uid = await podUid(cfg, ref, i);
+            // The name may now be another pod's (a StatefulSet's clean replacement): not ours to touch.
+            if (known?.uid && uid && uid !== known.uid) return replaced(known, uid, i);
             const remembered = gone.get(key(ref));
             if (remembered) return { ...remembered, configIndex: i };
-            const known = memory?.incident.pods.find((p) => key(p.ref) === key(ref));
-            if (!(await podExists(cfg, ref, i))) {
+            if (!uid) {
                 // Quarantined by an earlier update: its node's quarantine goes on from what was found then.
                 if (known) return { ...known, configIndex: i };
                 throw new DiscoveryError(
@@ -74,7 +75,9 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
 
     // The pods' nodes, and the nodes named directly (quarantine:nodes), each read once.
     const nodes = await Promise.all(
-        [...new Set([...pods.map((p) => p.nodeName), ...cfg.nodes])].map(async (nodeName) => knownVms.get(nodeName) ?? readVm(id, nodeName, cfg.project)),
+        [...new Set([...pods.map((p) => p.nodeName), ...cfg.nodes])].map(
+            async (nodeName) => knownVms.get(nodeName) ?? readVm(id, cfg.kubeContext, nodeName, cfg.project, rememberedVms.get(nodeName)),
+        ),
     );
 
     let cluster: ClusterFacts | undefined;
@@ -105,32 +108,6 @@ export async function discover(cfg: QuarantineConfig, memory?: Memory): Promise<
     refuseClusterWide(cfg.level, incident.workloads, cfg.confirmClusterWide);
     warnClusterWidePods(pods, cfg.detachLabels);
     return incident;
-}
-
-async function readVm(id: string, nodeName: string, project: string): Promise<Omit<VmFacts, "pods">> {
-    const node = k8s.core.v1.Node.get(`${id}/read/node/${nodeName}`, nodeName);
-    const raw = await settle(pulumi.all([node.metadata, node.spec]).apply(([metadata, spec]) => ({ metadata, spec })), `node ${nodeName}`);
-    const facts = parseNode(nodeName, raw, project);
-    const instance = await settle(
-        gcp.compute.getInstanceOutput({ name: facts.instance, zone: facts.zone, project: facts.project }).apply((r) => ({
-            bootDisks: r.bootDisks.map((d) => ({ source: d.source })),
-            attachedDisks: r.attachedDisks.map((d) => ({ source: d.source })),
-            networkInterfaces: r.networkInterfaces.map((n) => ({
-                network: n.network,
-                subnetwork: n.subnetwork,
-                networkIp: n.networkIp,
-                accessConfigs: n.accessConfigs.map((a) => ({ natIp: a.natIp })),
-                stackType: n.stackType,
-            })),
-            metadata: r.metadata ?? {},
-            serviceAccounts: (r.serviceAccounts ?? []).map((s) => ({ email: s.email, scopes: s.scopes ?? [] })),
-            scratchDisks: (r.scratchDisks ?? []).map((d) => ({ deviceName: d.deviceName })),
-            deletionProtection: r.deletionProtection,
-            tags: r.tags ?? [],
-        })),
-        `VM ${facts.instance}`,
-    );
-    return { ...parseInstance(facts, instance, id), exposure: exposureOf(instance) };
 }
 
 /**
@@ -164,13 +141,25 @@ function warnTerminating(pod: string, node: string): void {
     );
 }
 
-/** Whether the pod exists now, asked without a read that would fail the update if it does not. */
-async function podExists(cfg: QuarantineConfig, ref: PodRef, i: number): Promise<boolean> {
+/** The pod's uid now, or "" when it does not exist: asked without a read that would fail the update. */
+async function podUid(cfg: QuarantineConfig, ref: PodRef, i: number): Promise<string> {
     const out = shellRead(
         { step: "Check that the named pod still exists", script: "pod-exists" },
         { CONTEXT: cfg.kubeContext, NAMESPACE: ref.namespace, POD: ref.name },
     );
-    return (await settle(out, podKey(ref, i))).trim() !== "";
+    return (await settle(out, podKey(ref, i))).trim();
+}
+
+/**
+ * The remembered pod, marked as replaced: its name is now another pod's. Isolation, redeploy and
+ * the workload steps leave that pod alone; the node the original ran on stays quarantined.
+ */
+function replaced(known: PodFacts, uid: string, i: number): PodFacts {
+    void pulumi.log.warn(
+        `${podKey(known.ref, i)} is now another pod (uid ${uid}; the quarantined one was ${known.uid}), likely a clean replacement of the same name: ` +
+            `it is not touched, and the quarantine goes on for node ${known.nodeName}`,
+    );
+    return { ...known, configIndex: i, replacedBy: uid };
 }
 
 function key(ref: PodRef): string {

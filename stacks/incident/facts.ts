@@ -17,6 +17,10 @@ export interface OwnerRef {
 
 export interface PodFacts {
     readonly ref: PodRef;
+    /** The pod's uid as first found: a new pod of the same name (a StatefulSet's replacement) is another pod. */
+    readonly uid?: string;
+    /** Set when the name now belongs to another pod than the one remembered: its uid. That pod is not touched. */
+    readonly replacedBy?: string;
     readonly configIndex: number;
     readonly nodeName: string;
     readonly labels: Readonly<Record<string, string>>;
@@ -93,6 +97,7 @@ export class DiscoveryError extends Error {
 
 interface RawPod {
     metadata?: {
+        uid?: string;
         labels?: Record<string, string>;
         annotations?: Record<string, string>;
         ownerReferences?: { kind: string; name: string; controller?: boolean }[];
@@ -112,6 +117,7 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
     const hostAccess = hostAccessOf(raw.spec);
     return {
         ref,
+        ...(raw.metadata?.uid ? { uid: raw.metadata.uid } : {}),
         configIndex: index,
         nodeName,
         labels: raw.metadata?.labels ?? {},

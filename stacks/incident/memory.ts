@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Incident } from "./facts";
+import { reaches, type Level } from "../../core/levels";
+import { DiscoveryError, type Incident } from "./facts";
 import type { ResolvedOutputs } from "./outputs";
 import { settle } from "./settle";
 
@@ -43,4 +44,21 @@ export function remember(previous: Memory | undefined, level: string, podsDelete
         oneWay: [...before, ...oneWay.filter((a) => !before.includes(a))],
         incident,
     };
+}
+
+/**
+ * After `redeploy` the pods' containers may still run on their cut-off VMs: a cut-off kubelet
+ * never stops them. Lowering the level below `isolate` would put those VMs back on the network
+ * with the containers running, so it is refused while a VM of the incident was not deleted
+ * (`delete-node` is what ends that).
+ */
+export function refuseReleasingDeletedPods(level: Level, memory: Memory | undefined): void {
+    if (!memory?.podsDeleted || reaches(level, "isolate")) return;
+    const standing = memory.incident.nodes.filter((n) => !memory.oneWay.some((a) => a.startsWith(`deleted VM ${n.instance} `)));
+    if (standing.length === 0) return;
+    const vms = standing.map((n) => n.instance).join(", ");
+    throw new DiscoveryError(
+        `quarantine:level ${level} would take the quarantine off VM ${vms}, where the pods an earlier update deleted may still run (a cut-off kubelet never stops their containers): ` +
+            `keep quarantine:level at isolate or above, e.g. pulumi config set quarantine:level isolate, until quarantine:level delete-node has deleted the VM`,
+    );
 }

@@ -13,7 +13,7 @@ import { ConfigError, LEVELS, parseConfig, type QuarantineConfig } from "../conf
 import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
 import { DiscoveryError, type Incident } from "./facts";
-import { MEMORY_OUTPUT, recall, remember, type Memory } from "./memory";
+import { MEMORY_OUTPUT, recall, refuseReleasingDeletedPods, remember, type Memory } from "./memory";
 import { exposureFindings, lostWithVm } from "./nodeExposure";
 import type { QuarantineOutputs } from "./outputs";
 
@@ -29,6 +29,7 @@ export async function incident(): Promise<QuarantineOutputs> {
     try {
         cfg = parseConfig(pulumi.runtime.allConfig(), pulumi.getStack());
         memory = await recall(cfg.incidentId);
+        refuseReleasingDeletedPods(cfg.level, memory);
         found = await discover(cfg, memory);
     } catch (e) {
         // Refusals are for the responder, not bug reports: no stack trace around them.
@@ -138,7 +139,8 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
                 project: cfg.project,
                 kubeContext: cfg.kubeContext,
                 level: cfg.level,
-                pods: found.pods.map((p) => p.ref),
+                // Never a replacement that took a quarantined pod's name.
+                pods: found.pods.filter((p) => !p.replacedBy).map((p) => p.ref),
                 workloads: found.workloads,
                 workloadAction: cfg.workloadAction,
                 nodes: found.nodes,

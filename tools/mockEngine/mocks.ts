@@ -1,6 +1,6 @@
 import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import { scriptHeader, stepKind } from "../../core/stepHeader";
-import type { FakeCluster } from "./sampleCluster";
+import type { FakeCluster, FakePod } from "./sampleCluster";
 
 /**
  * The fake cluster behind the mock engine: what reads (`Pod.get`, `Node.get`, owners, the stack's
@@ -17,32 +17,49 @@ export function clusterMocks(cluster: FakeCluster, previous: Record<string, any>
             return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(cluster, args) } };
         },
         call(args: MockCallArgs) {
-            switch (args.token) {
-                case "gcp:compute/getInstance:getInstance":
-                    return instance(cluster, args.inputs);
-                case "gcp:container/getCluster:getCluster":
-                    return gkeCluster(cluster, args.inputs);
-                case "command:local:run":
-                    return localRead(cluster, args.inputs);
-                case "gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo":
-                    return { email: "responder@acme.example", id: "responder" };
-                case "gcp:storage/getBucket:getBucket":
-                    if (!(cluster.buckets ?? []).includes(args.inputs.name)) throw new Error(`bucket ${args.inputs.name} not found`);
-                    return { name: args.inputs.name, location: "US-CENTRAL1" };
-                default:
-                    throw new Error(`unmocked invoke ${args.token}`);
+            try {
+                return answer(cluster, args);
+            } catch (e) {
+                // A provider's error reaches the SDK as gRPC details, which it makes the message of
+                // the invoke's rejection; a plain Error's message would arrive empty.
+                throw Object.assign(e as Error, { details: (e as Error).message });
             }
         },
     };
 }
 
-/** The answers of the read-only scripts discovery runs (`shellRead`), from the fake cluster. */
+function answer(cluster: FakeCluster, args: MockCallArgs): Record<string, any> {
+    switch (args.token) {
+        case "gcp:compute/getInstance:getInstance":
+            return instance(cluster, args.inputs);
+        case "gcp:container/getCluster:getCluster":
+            return gkeCluster(cluster, args.inputs);
+        case "command:local:run":
+            return localRead(cluster, args.inputs);
+        case "gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo":
+            return { email: "responder@acme.example", id: "responder" };
+        case "gcp:storage/getBucket:getBucket":
+            if (!(cluster.buckets ?? []).includes(args.inputs.name)) throw new Error(`bucket ${args.inputs.name} not found`);
+            return { name: args.inputs.name, location: "US-CENTRAL1" };
+        default:
+            throw new Error(`unmocked invoke ${args.token}`);
+    }
+}
+
+/** A pod's uid: its own, or one derived from its name (stable across runs of one fake cluster). */
+function podUid(p: FakePod): string {
+    return p.uid ?? `uid-${p.namespace}-${p.name}`;
+}
+
 function localRead(cluster: FakeCluster, inputs: Record<string, any>): Record<string, any> {
     const script = scriptHeader(inputs.command).script;
     const env = inputs.environment ?? {};
     if (script === "pod-exists") {
-        const found = cluster.pods.some((p) => p.namespace === env.NAMESPACE && p.name === env.POD);
-        return { stdout: found ? `pod/${env.POD}\n` : "", stderr: "", command: inputs.command };
+        const found = cluster.pods.find((p) => p.namespace === env.NAMESPACE && p.name === env.POD);
+        return { stdout: found ? podUid(found) : "", stderr: "", command: inputs.command };
+    }
+    if (script === "node-exists") {
+        return { stdout: cluster.nodes.some((n) => n.name === env.NODE) ? `node/${env.NODE}\n` : "", stderr: "", command: inputs.command };
     }
     throw new Error(`unmocked read script ${script}`);
 }
@@ -119,6 +136,7 @@ function read(cluster: FakeCluster, type: string, id: string, previous: Record<s
                     labels: pod.labels ?? {},
                     annotations: pod.annotations ?? {},
                     ownerReferences,
+                    uid: podUid(pod),
                     ...(pod.deletionTimestamp ? { deletionTimestamp: pod.deletionTimestamp } : {}),
                 },
                 spec: { ...(pod.spec ?? {}), ...(pod.node ? { nodeName: pod.node } : {}) },
@@ -142,7 +160,7 @@ function read(cluster: FakeCluster, type: string, id: string, previous: Record<s
 
 function instance(cluster: FakeCluster, inputs: Record<string, any>) {
     const node = cluster.nodes.find((n) => n.name === inputs.name && n.zone === inputs.zone);
-    if (!node || inputs.project !== cluster.project) {
+    if (!node || node.vmGone || inputs.project !== cluster.project) {
         throw new Error(`The resource 'projects/${inputs.project}/zones/${inputs.zone}/instances/${inputs.name}' was not found`);
     }
     const disk = (d: string) => `https://www.googleapis.com/compute/v1/projects/${cluster.project}/zones/${node.zone}/disks/${d}`;

@@ -14,6 +14,8 @@ export interface FakePod {
     /** Controller owner reference, e.g. ReplicaSet web-5d9f; unset for a bare pod. */
     readonly owner?: { readonly kind: string; readonly name: string };
     readonly annotations?: Record<string, string>;
+    /** The pod's uid. Default: derived from its namespace and name. */
+    readonly uid?: string;
     /** Set once the pod is Terminating (e.g. evicted from a NotReady node). */
     readonly deletionTimestamp?: string;
     /** Extra pod spec fields (hostNetwork, containers with a securityContext, volumes). */
@@ -42,6 +44,8 @@ export interface FakeNode {
     readonly network: string;
     readonly subnetwork: string;
     readonly deletionProtection?: boolean;
+    /** The Node object is there but its VM was deleted (e.g. by an update that failed after it). */
+    readonly vmGone?: boolean;
     /** Network tags on the VM. Default: `gke-prod-node`. */
     readonly tags?: readonly string[];
     /** The cluster GKE's instance metadata names (cluster-name, cluster-location). Default prod in us-central1; null: none. */
