@@ -7,6 +7,7 @@ import {
     type PodRef,
     type WorkloadAction,
 } from "./configSchema";
+import { GCP_PROJECT, namespaceValues, schemaProblems, show } from "./configProblems";
 
 export { LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
 export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configSchema";
@@ -52,60 +53,9 @@ export class ConfigError extends Error {
     }
 }
 
-const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const STACK_INCIDENT = /^incident-(.+)$/;
 /** Printable, no leading '-' (it would read as a flag), no shell or control characters. */
 const KUBE_CONTEXT = /^[A-Za-z0-9_.@:][-A-Za-z0-9_.@:/]{0,252}$/;
-
-/**
- * Pulumi stores structured config (`--path`, lists, objects) as JSON text and everything else as
- * plain text. Only lists, objects and booleans are decoded: `quarantine:incident 42` stays "42".
- */
-function decode(value: string): unknown {
-    const t = value.trim();
-    if (t.startsWith("[") || t.startsWith("{") || t === "true" || t === "false") {
-        try {
-            return JSON.parse(t);
-        } catch {
-            return value;
-        }
-    }
-    return value;
-}
-
-/** The settings known at `path`: the top level, or inside `cluster` / `bastion`. */
-function knownKeys(path: PropertyKey[]): string[] {
-    let s: unknown = schema;
-    for (const p of [...path, undefined]) {
-        while (typeof (s as { unwrap?: unknown } | undefined)?.unwrap === "function") s = (s as { unwrap(): unknown }).unwrap();
-        const shape = (s as { shape?: Record<string, unknown> } | undefined)?.shape;
-        if (!shape) return [];
-        if (p === undefined) return Object.keys(shape);
-        s = shape[String(p)];
-    }
-    return [];
-}
-
-function keyOf(path: PropertyKey[]): string {
-    let key = "quarantine";
-    path.forEach((p, i) => {
-        key += typeof p === "number" ? `[${p}]` : i === 0 ? `:${String(p)}` : `.${String(p)}`;
-    });
-    return key;
-}
-
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-    let v: unknown = root;
-    for (const p of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<PropertyKey, unknown>)[p];
-    }
-    return v;
-}
-
-function show(v: unknown): string {
-    return v === undefined ? "(unset)" : JSON.stringify(v);
-}
 
 /**
  * Validates the full config (`allConfig()` shape: `"quarantine:pods" → JSON text`) and the stack
@@ -113,24 +63,10 @@ function show(v: unknown): string {
  */
 export function parseConfig(all: Record<string, string>, stack: string): QuarantineConfig {
     const problems: string[] = [];
-    const ours: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(all)) {
-        if (k.startsWith("quarantine:")) ours[k.slice("quarantine:".length)] = decode(v);
-    }
+    const ours = namespaceValues(all, "quarantine");
 
     const parsed = schema.safeParse(ours);
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-            if (issue.code === "unrecognized_keys") {
-                for (const k of issue.keys) {
-                    const path = [...issue.path, k];
-                    problems.push(`${keyOf(path)} is not a known setting; known: ${knownKeys(issue.path).join(", ")}`);
-                }
-                continue;
-            }
-            problems.push(`${keyOf(issue.path)} ${show(valueAt(ours, issue.path))} ${issue.message}`);
-        }
-    }
+    if (!parsed.success) problems.push(...schemaProblems(schema, "quarantine", ours, parsed.error));
 
     const project = all["gcp:project"];
     if (!project) {

@@ -1,0 +1,64 @@
+import { ConfigError } from "../config";
+import { GCP_PROJECT, namespaceValues, schemaProblems, show } from "../configProblems";
+import { schema } from "./configSchema";
+
+export { ConfigError };
+
+export const NAMESPACE = "quarantine-readiness";
+
+/** The readiness program's whole config, validated before anything is registered. */
+export interface ReadinessConfig {
+    /** The project whose audit logs, alerts and channels this stack declares. */
+    readonly project: string;
+    readonly emails: readonly string[];
+    /** Topics as `projects/<project>/topics/<topic>`. */
+    readonly pubsubTopics: readonly string[];
+    /** Ranges the Kubernetes API is expected to be called from; empty: that alert is not declared. */
+    readonly trustedCidrs: readonly string[];
+    /** Clusters the Kubernetes alerts watch; empty: every cluster of the project. */
+    readonly clusters: readonly string[];
+    readonly notificationRateLimitSeconds: number;
+    readonly cpu: { readonly threshold: number; readonly durationSeconds: number };
+}
+
+/**
+ * Validates every `quarantine-readiness:*` key and `gcp:project` (`allConfig()` shape) and
+ * throws one `ConfigError` listing every problem, each naming the key, the value and an example.
+ */
+export function parseReadinessConfig(all: Record<string, string>): ReadinessConfig {
+    const ours = namespaceValues(all, NAMESPACE);
+    const parsed = schema.safeParse(ours);
+    const problems = parsed.success ? [] : schemaProblems(schema, NAMESPACE, ours, parsed.error);
+
+    const project = all["gcp:project"];
+    if (!project) {
+        problems.push("gcp:project (unset) is required: the project whose audit logs and alerts this stack declares, e.g. pulumi config set gcp:project acme-prod");
+    } else if (!GCP_PROJECT.test(project)) {
+        problems.push(`gcp:project ${show(project)} is not a GCP project id, e.g. acme-prod`);
+    }
+
+    if (parsed.success) {
+        const { emails, pubsubTopics } = parsed.data.notifications;
+        if (emails.length + pubsubTopics.length === 0) {
+            // An alert nobody receives only waits in the console for someone to look.
+            problems.push(
+                `${NAMESPACE}:notifications ${show(ours.notifications)} must name at least one email or Pub/Sub topic, e.g. pulumi config set --path '${NAMESPACE}:notifications.emails[0]' secops@acme.com`,
+            );
+        }
+        const twice = (key: string, list: readonly string[]) =>
+            list.flatMap((v, i) => (list.indexOf(v) !== i ? [`${NAMESPACE}:${key}[${i}] ${show(v)} is listed twice; list each once`] : []));
+        problems.push(...twice("notifications.emails", emails), ...twice("notifications.pubsubTopics", pubsubTopics), ...twice("trustedCidrs", parsed.data.trustedCidrs), ...twice("clusters", parsed.data.clusters));
+    }
+
+    if (problems.length > 0 || !parsed.success || !project) throw new ConfigError(problems);
+    const d = parsed.data;
+    return {
+        project,
+        emails: d.notifications.emails,
+        pubsubTopics: d.notifications.pubsubTopics,
+        trustedCidrs: d.trustedCidrs,
+        clusters: d.clusters,
+        notificationRateLimitSeconds: d.notificationRateLimit,
+        cpu: { threshold: d.cpu.threshold, durationSeconds: d.cpu.duration },
+    };
+}

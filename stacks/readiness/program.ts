@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AUDITED_SERVICES, AuditLogs } from "../../components/readiness/auditLogs";
+import { DetectionAlerts } from "../../components/readiness/detectionAlerts";
+import { NotificationChannels } from "../../components/readiness/notificationChannels";
+import { SIGNALS, type SignalContext } from "../../components/readiness/signals";
+import { ConfigError, parseReadinessConfig, type ReadinessConfig } from "./config";
+
+export interface ReadinessOutputs {
+    /** Services whose Data Access logs this stack turned on. */
+    readonly auditedServices: readonly string[];
+    /** What the audit configs replaced of another owner's, as warned in preview. */
+    readonly auditConfigsReplaced: pulumi.Output<string[]>;
+    /** Notification channel ids every policy notifies. */
+    readonly notificationChannels: pulumi.Output<string[]>;
+    /** Alert policy resource names by signal id. */
+    readonly alertPolicies: pulumi.Output<Record<string, string>>;
+    /** Signals left out by this config, and why. */
+    readonly signalsNotDeclared: readonly string[];
+}
+
+/**
+ * The readiness program, run once per project before anything happens (issue #13): Data Access
+ * logs the signals need, the notification channels, and one alert policy per signal. Config is
+ * validated in full before anything is registered.
+ */
+export function readiness(): ReadinessOutputs {
+    let cfg: ReadinessConfig;
+    try {
+        cfg = parseReadinessConfig(pulumi.runtime.allConfig());
+    } catch (e) {
+        // Refusals are for the operator, not bug reports: no stack trace around them.
+        if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+    return declareReadiness(cfg);
+}
+
+export function declareReadiness(cfg: ReadinessConfig): ReadinessOutputs {
+    const audit = new AuditLogs("readiness/audit", { project: cfg.project });
+    const channels = new NotificationChannels("readiness/notify", { project: cfg.project, emails: cfg.emails, pubsubTopics: cfg.pubsubTopics });
+
+    const context: SignalContext = { clusters: cfg.clusters, trustedCidrs: cfg.trustedCidrs };
+    const declared = SIGNALS.filter((s) => s.kind === "metric" || s.filter(context) !== undefined);
+    const notDeclared = SIGNALS.filter((s) => !declared.includes(s)).map(
+        (s) => `${s.id}: nothing to watch; set quarantine-readiness:trustedCidrs, e.g. pulumi config set --path 'quarantine-readiness:trustedCidrs[0]' 203.0.113.0/24`,
+    );
+    for (const n of notDeclared) void pulumi.log.warn(`signal ${n}`);
+
+    const alerts = new DetectionAlerts(
+        "readiness/alerts",
+        {
+            project: cfg.project,
+            signals: declared,
+            context,
+            notificationChannels: channels.ids,
+            notificationRateLimitSeconds: cfg.notificationRateLimitSeconds,
+            cpu: cfg.cpu,
+        },
+        // A policy over Data Access entries matches nothing until they are logged.
+        { dependsOn: audit.configs },
+    );
+    return {
+        auditedServices: AUDITED_SERVICES,
+        auditConfigsReplaced: audit.replaced,
+        notificationChannels: channels.ids,
+        alertPolicies: alerts.policyNames,
+        signalsNotDeclared: notDeclared,
+    };
+}
