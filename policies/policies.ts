@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { bastionHardening } from "./rules/bastionHardening";
 import { commandEnvironment } from "./rules/commandEnvironment";
+import { containmentComplete } from "./rules/containmentComplete";
 import { declaredKind } from "./rules/declaredKind";
 import { destructiveAfterEvidence } from "./rules/destructiveAfterEvidence";
 import { drainExcludesQuarantined } from "./rules/drainExcludesQuarantined";
@@ -21,6 +22,7 @@ export const POLICIES: Policies = [
     networkPolicySelector,
     bastionHardening,
     destructiveAfterEvidence,
+    containmentComplete,
     declaredKind,
     commandEnvironment,
     drainExcludesQuarantined,

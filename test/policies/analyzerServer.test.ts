@@ -8,6 +8,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firewallTargetTags } from "../../policies/rules/firewallTargetTags";
+import { containmentComplete } from "../../policies/rules/containmentComplete";
 import { PACK_NAME, POLICIES } from "../../policies/policies";
 import { run } from "../harness";
 import { engineView, type EngineResource } from "./engineView";
@@ -92,7 +93,7 @@ describe("the pack, served over the analyzer protocol", () => {
         expect(policies).toEqual(POLICIES.map((p) => [p.name, rpc.EnforcementLevel.MANDATORY]));
     });
 
-    it("returns the violation of a rule without target tags from analyzeStack, and nothing else", async () => {
+    it("returns the violations of a rule without target tags from analyzeStack, and nothing else", async () => {
         const configure = new rpc.AnalyzerStackConfigureRequest();
         configure.setStack("incident-42");
         configure.setProject("quarantine");
@@ -102,6 +103,7 @@ describe("the pack, served over the analyzer protocol", () => {
         const view = engineView((await run({ preview: true })).result);
         const rule = view.find((r) => r.name === "42/firewall/default/egress-deny")!;
         delete rule.props.targetTags;
+        const tag = view.find((r) => r.name.endsWith("/tag") && r.type === "command:local:Command")!;
         const request = new rpc.AnalyzeStackRequest();
         request.setResourcesList(view.map(toWire));
         const response = await call<rpc.AnalyzeStackRequest, rpc.AnalyzeResponse>(client.analyzeStack, request);
@@ -120,6 +122,14 @@ describe("the pack, served over the analyzer protocol", () => {
                 urn: rule.urn,
                 level: rpc.EnforcementLevel.MANDATORY,
                 message: `${firewallTargetTags.description}\nhas no target tags, so it applies to every VM in its VPC network: target quarantine-42 (or quarantine-42-bastion for the bastion's own rule)`,
+            },
+            // The tag step then has no egress deny for its tag: the VM would be marked and stay on the network.
+            {
+                policy: "containment-complete",
+                pack: PACK_NAME,
+                urn: tag.urn,
+                level: rpc.EnforcementLevel.MANDATORY,
+                message: `${containmentComplete.description}\n${tag.name} tags a VM quarantine-42, but no EGRESS deny rule over 0.0.0.0/0 targets that tag: the VM would be marked quarantined and stay on the network`,
             },
         ]);
     });
