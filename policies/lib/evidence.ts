@@ -1,5 +1,6 @@
 import { GCE_LABELS } from "../../core/labels";
-import { commands, kubectlAt, kubectlNames, stepOf } from "./script";
+import { commandsOf, gcloudNames, kubectlNames, localNames, runnerNames, stepOf, toolAt } from "./script";
+import { destructiveVerb } from "./verbs";
 
 /**
  * What the `destructive-after-evidence` stack policy (and the stack's retainOnDelete test) call
@@ -29,8 +30,8 @@ export interface Declared {
 
 /**
  * The destructive action a command's create or update script takes, e.g. `kubectl delete`, or
- * undefined. Deletes inside a `trap` handler are not counted: they clean up what the script itself
- * started (a capture pod), not what the quarantine holds.
+ * undefined: every kubectl and gcloud command it runs, by allow-list (`verbs.ts`), including those
+ * of `trap` handlers (where deleting the script's own pod is cleanup) and of `bash -c` scripts.
  */
 export function destructiveAction(r: Declared): string | undefined {
     if (!COMMAND_TYPES.includes(r.type)) return undefined;
@@ -38,35 +39,15 @@ export function destructiveAction(r: Declared): string | undefined {
         const script = r.props[field];
         if (typeof script !== "string") continue;
         const kubectl = kubectlNames(script);
-        for (const cmd of commands(script, { skipTraps: true })) {
-            const action = destructiveCommand(cmd, kubectl);
+        const gcloud = gcloudNames(script);
+        const runners = runnerNames(script);
+        const locals = localNames(script);
+        for (const cmd of commandsOf(script)) {
+            const action = destructiveVerb(cmd, { kubectl: toolAt(cmd.words, "kubectl", kubectl, runners), gcloud: toolAt(cmd.words, "gcloud", gcloud, runners) }, locals);
             if (action) return action;
         }
     }
     return undefined;
-}
-
-function destructiveCommand(cmd: readonly string[], kubectl: ReadonlySet<string>): string | undefined {
-    const k = kubectlAt(cmd, kubectl);
-    if (k >= 0) {
-        const rest = cmd.slice(k + 1);
-        if (rest.includes("delete")) return "kubectl delete";
-        if (rest.includes("scale") && scalesToZero(rest)) return "kubectl scale --replicas=0";
-    }
-    const g = cmd.indexOf("gcloud");
-    if (g >= 0) {
-        const rest = cmd.slice(g + 1);
-        for (const group of ["instances", "disks"]) {
-            const at = rest.indexOf(group);
-            if (at >= 0 && rest.slice(at + 1).includes("delete")) return `gcloud compute ${group} delete`;
-        }
-        for (const verb of ["delete-instances", "recreate-instances"]) if (rest.includes(verb)) return `gcloud compute instance-groups managed ${verb}`;
-    }
-    return undefined;
-}
-
-function scalesToZero(args: readonly string[]): boolean {
-    return args.some((w, i) => w === "--replicas=0" || (w === "--replicas" && args[i + 1] === "0"));
 }
 
 /** Whether a resource is evidence: a snapshot, a resource labelled `quarantine-evidence`, or a capture command. */

@@ -14,6 +14,11 @@ export const declaredKind = resourceRule({
     appliesTo: (type) => COMMAND_TYPES.includes(type),
     scope: "command resources",
     check: (r, report) => {
+        // The pack reads scripts as bash: under another interpreter its reading means nothing.
+        const interpreter = r.props.interpreter;
+        if (!Array.isArray(interpreter) || interpreter.length !== 2 || interpreter[0] !== "/bin/bash" || interpreter[1] !== "-c") {
+            report(`runs its scripts with ${JSON.stringify(interpreter ?? "the provider's default, /bin/sh -c")}: the quarantine's scripts run under ["/bin/bash", "-c"], which is what this pack reads`);
+        }
         const kind = stepKind(r.props.create);
         if (kind === undefined) {
             report(`declares no kind: its create script must start with the header of core/stepHeader.ts, with "# kind:" one of ${STEP_KINDS.join(", ")}`);

@@ -21,6 +21,14 @@ describe("declared-kind", () => {
         ]);
     });
 
+    it.each([[["/bin/sh", "-c"]], [["python3", "-c"]], [undefined]])("refuses a command run by interpreter %j, which the pack does not read", async (interpreter) => {
+        const d = command("x", { kind: "capture", create: `${KUBECTL}k get pod "$POD"` });
+        const other = { ...d, props: { ...d.props, interpreter } };
+        expect(await violations(declaredKind, resourceArgs(other))).toEqual([
+            `runs its scripts with ${JSON.stringify(interpreter ?? "the provider's default, /bin/sh -c")}: the quarantine's scripts run under ["/bin/bash", "-c"], which is what this pack reads`,
+        ]);
+    });
+
     it("refuses a command whose script declares no kind", async () => {
         const d = command("x", { create: 'echo "hi"' });
         const headerless = { ...d, props: { ...d.props, create: "# step: Do a thing\nset -euo pipefail\necho hi\n" } };

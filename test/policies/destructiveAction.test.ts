@@ -12,16 +12,39 @@ describe("destructive commands, recognised by the create script", () => {
         ["kubectl delete", 'kubectl --context "$CONTEXT" -n "$NAMESPACE" delete "$KIND" "$NAME"'],
         ["kubectl scale --replicas=0", 'k -n "$NAMESPACE" scale "$KIND" "$NAME" --replicas=0 >&2'],
         ["gcloud compute instances delete", 'gone_ok gcloud compute instances delete "$INSTANCE" --zone "$ZONE" --project "$PROJECT" --quiet'],
+        // What a deny-list reading missed (issue #17.2): each hides or names a destructive verb.
+        ["kubectl delete", `trap 'rm -f "$work"' EXIT; k -n "$NAMESPACE" delete pod "$POD"`],
+        ["kubectl delete", `trap 'k -n "$NAMESPACE" delete pod "$POD"' EXIT`],
+        ["kubectl delete", `# clean up first \\\nk -n "$NAMESPACE" delete pod "$POD"`],
+        ["gcloud compute instances delete", 'g() { gcloud "$@"; }\ng compute instances delete "$INSTANCE" --zone "$ZONE"'],
+        ["kubectl delete", `bash -c 'kubectl delete pod "$POD"'`],
+        ["gcloud compute instances delete", '/usr/bin/gcloud compute instances delete "$INSTANCE" --quiet'],
+        ["kubectl delete", '/usr/local/bin/kubectl -n "$NAMESPACE" delete pod "$POD"'],
+        ["gcloud compute snapshots delete", 'gcloud compute snapshots delete "$SNAPSHOT" --quiet'],
+        ["gcloud storage rm", 'gcloud storage rm "gs://$BUCKET/$PREFIX/**"'],
+        ["gcloud compute instances stop", 'gcloud compute instances stop "$INSTANCE" --zone "$ZONE"'],
+        ["kubectl patch", `k -n "$NAMESPACE" patch deployment "$NAME" -p '{"spec":{"replicas":0}}'`],
+        ["kubectl replace --force", 'k replace --force -f "$work/pod.yaml"'],
+        ["kubectl exec … kill", 'k -n "$NAMESPACE" exec "$POD" -- kill -9 1'],
+        ["gcloud compute instance-groups managed delete", 'gcloud compute instance-groups managed delete "$MIG" --zone "$ZONE"'],
+        ["gcloud compute instance-groups managed resize", 'gcloud compute instance-groups managed resize "$MIG" --size 0 --zone "$ZONE"'],
+        ["gcloud container node-pools delete", 'gcloud container node-pools delete "$POOL" --cluster "$CLUSTER"'],
+        ["kubectl rollout", 'k -n "$NAMESPACE" rollout undo "deployment/$NAME"'],
     ])("%s: %s", (what, body) => {
         expect(destructiveAction(command("x", { create: KUBECTL + body }))).toBe(what);
     });
 
     it.each([
         ["removing an access config", 'gcloud compute instances delete-access-config "$INSTANCE" --access-config-name "$name"'],
-        ["a capture cleaning up its own pod on exit", `trap 'k -n "$CAPTURE_NAMESPACE" delete pod "$pod" --ignore-not-found || true' EXIT\nk get pod "$POD" -o yaml`],
+        ["a capture cleaning up its own pod on exit", `pod="$PREFIX-$RANDOM"\ntrap 'k -n "$CAPTURE_NAMESPACE" delete pod "$pod" --ignore-not-found || true' EXIT\nk get pod "$POD" -o yaml`],
         ["a drain's flags", 'k drain "$NODE" --pod-selector=\'!quarantine\' --ignore-daemonsets --delete-emptydir-data'],
         ["restoring a scale", 'k -n "$NAMESPACE" scale "$KIND" "$NAME" --replicas="$recorded" >&2'],
         ["a message that mentions kubectl delete", 'echo "run kubectl delete pod x yourself" >&2'],
+        ["a loop variable named like the kubectl wrapper", 'for k in a b; do echo "$k"; done'],
+        ["a read from inside the container", 'k -n "$NAMESPACE" exec "$POD" -- cat /etc/passwd'],
+        ["an evidence upload", 'gcloud storage cp --no-clobber "$work/x" "gs://$BUCKET/$PREFIX/x"'],
+        ["adding the isolation tag", 'attempt "tag VM $INSTANCE" gcloud compute instances add-tags --tags "$TAG" --zone "$ZONE" -- "$INSTANCE"'],
+        ["deletion protection on", 'gcloud compute instances update --deletion-protection --zone "$ZONE" -- "$INSTANCE"'],
     ])("not %s", (_, body) => {
         expect(destructiveAction(command("x", { create: KUBECTL + body }))).toBeUndefined();
     });

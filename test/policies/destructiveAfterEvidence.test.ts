@@ -35,7 +35,7 @@ describe("destructive-after-evidence", () => {
     });
 
     it("does not count a capture's trap that deletes its own capture pod", async () => {
-        const create = `${KUBECTL}trap 'k -n "$NS" delete pod "$pod" --ignore-not-found' EXIT\nk -n "$NS" run "$pod" --image="$IMAGE"`;
+        const create = `${KUBECTL}pod="$PREFIX-$RANDOM"\ntrap 'k -n "$NS" delete pod "$pod" --ignore-not-found' EXIT\nk -n "$NS" run "$pod" --image="$IMAGE"`;
         const volatile = command("node/n1/volatile", { step: "Capture the node's volatile state", create });
         expect(await check([boot, volatile])).toEqual([]);
     });
