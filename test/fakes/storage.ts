@@ -1,5 +1,5 @@
 import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
-import { checkVersioning, notFound, renderObject, type Bucket, type StorageState, type StoredObject } from "./storageState";
+import { checkVersioning, notFound, parseMultipartRelated, renderObject, type Bucket, type StorageState, type StoredObject } from "./storageState";
 
 export { emptyStorage, type StorageState, type StoredObject } from "./storageState";
 
@@ -176,12 +176,16 @@ export class StorageFake extends FakeApi<StorageState> {
 
     private upload(req: Req, bucket: string): Route {
         strictQuery(req.query, ["uploadType", "name", "ifGenerationMatch", "contentEncoding", "predefinedAcl", "kmsKeyName", "projection", "alt", "userProject"], "objects.insert");
-        if (req.query.get("uploadType") !== "media") throw new Violation(`objects.insert: uploadType=${req.query.get("uploadType")} is not faked (only media)`);
+        const uploadType = req.query.get("uploadType");
+        // multipart is what `gcloud storage cp` sends for a small file; resumable is not faked.
+        if (uploadType !== "media" && uploadType !== "multipart") throw new Violation(`objects.insert: uploadType=${uploadType} is not faked (only media and multipart)`);
         return {
             op: "objects.insert",
             handle: () => {
                 const b = this.bucket(bucket);
-                const name = req.query.get("name");
+                const part = uploadType === "multipart" ? this.multipart(req) : undefined;
+                if (part?.metadata.bucket !== undefined && part.metadata.bucket !== bucket) throw new ApiError(400, `Multipart upload: metadata bucket ${part.metadata.bucket} is not ${bucket}.`, "invalid");
+                const name = part ? part.metadata.name : req.query.get("name");
                 if (!name) throw new ApiError(400, "Required parameter: name", "required");
                 const old = this.object(bucket, name);
                 this.precondition(req, old);
@@ -192,8 +196,8 @@ export class StorageFake extends FakeApi<StorageState> {
                     bucket,
                     name,
                     generation: String(Date.now() * 1000 + this.state.counter++),
-                    contentType: req.contentType || "application/octet-stream",
-                    data: String(req.body ?? ""),
+                    contentType: part ? (part.metadata.contentType ?? part.contentType) : req.contentType || "application/octet-stream",
+                    data: part ? part.data : String(req.body ?? ""),
                     timeCreated: now.toISOString(),
                     ...(period ? { retentionExpirationTime: new Date(now.getTime() + Number(period) * 1000).toISOString() } : {}),
                 };
@@ -202,6 +206,19 @@ export class StorageFake extends FakeApi<StorageState> {
                 return renderObject(o, this.base);
             },
         };
+    }
+
+    /**
+     * A multipart upload's metadata and data (storageState.ts): the object's name comes from the
+     * metadata part, and its content type from the metadata's `contentType`, else from the media
+     * part's Content-Type (https://cloud.google.com/storage/docs/json_api/v1/how-tos/multipart-upload;
+     * the fake's reading of it, not checked against the service).
+     */
+    private multipart(req: Req): ReturnType<typeof parseMultipartRelated> {
+        if (req.contentType !== "multipart/related") throw new ApiError(400, `Multipart upload needs Content-Type multipart/related, not ${req.contentType || "none"}.`, "invalid");
+        const part = parseMultipartRelated(String(req.body ?? ""));
+        strictFields(part.metadata, ["bucket", "name", "contentType", "md5Hash", "crc32c", "metadata", "contentEncoding", "contentDisposition", "cacheControl"], "multipart upload metadata");
+        return part;
     }
 
     private objectRoute(req: Req, bucket: string, name: string): Route {

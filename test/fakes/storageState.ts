@@ -68,3 +68,40 @@ export function checkVersioning(b: Record<string, any>): void {
 export function notFound(message: string): never {
     throw new ApiError(404, message, "notFound");
 }
+
+/** One `uploadType=multipart` request body, taken apart. */
+export interface MultipartUpload {
+    metadata: Record<string, any>;
+    /** The media part's Content-Type header. */
+    contentType: string;
+    data: string;
+}
+
+/**
+ * A multipart upload's body: "a multipart/related request: the first part is the object's
+ * metadata in JSON, the second part is the object's data"
+ * (https://cloud.google.com/storage/docs/json_api/v1/how-tos/multipart-upload). The boundary is
+ * read from the body's first line (the fake sees the Content-Type without its parameters); the
+ * line break before each delimiter belongs to the delimiter (RFC 2046 §5.1.1). Bodies are text
+ * here (the fake reads them as UTF-8): what the evidence scripts upload is.
+ */
+export function parseMultipartRelated(text: string): MultipartUpload {
+    const first = /^--([^\r\n]+)\r?\n/.exec(text);
+    if (!first) throw new ApiError(400, "Multipart upload: the body does not start with a boundary.", "invalid");
+    const parts = text.split(`--${first[1]}`).slice(1, -1);
+    if (parts.length !== 2) throw new ApiError(400, `Multipart upload: expected 2 parts (metadata, media), got ${parts.length}.`, "invalid");
+    const [meta, media] = parts.map((p) => {
+        const body = p.replace(/^\r?\n/, "").replace(/\r?\n$/, "");
+        const sep = /\r?\n\r?\n/.exec(body);
+        const head = sep ? body.slice(0, sep.index) : body;
+        const headers = Object.fromEntries(head.split(/\r?\n/).filter(Boolean).map((l) => [l.split(":")[0].trim().toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+        return { headers, content: sep ? body.slice(sep.index + sep[0].length) : "" };
+    });
+    let metadata: Record<string, any>;
+    try {
+        metadata = JSON.parse(meta.content);
+    } catch {
+        throw new ApiError(400, "Multipart upload: the metadata part is not JSON.", "invalid");
+    }
+    return { metadata, contentType: media.headers["content-type"] ?? "application/octet-stream", data: media.content };
+}

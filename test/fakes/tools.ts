@@ -55,6 +55,22 @@ export interface ScriptResult {
     readonly ms: number;
 }
 
+/**
+ * gcloud that never asks, reports or updates, and reaches nothing but the fakes: anything that is
+ * not 127.0.0.1 goes to a port where nothing listens. Upper-case proxy names only: grpc-js (the
+ * engine's plugin channels) reads the lower-case ones, and Go skips loopback.
+ */
+export const GCLOUD_OFFLINE: Readonly<Record<string, string>> = {
+    CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
+    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: "1",
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "1",
+    CLOUDSDK_SURVEY_DISABLE_PROMPTS: "1",
+    CLOUDSDK_CORE_DISABLE_FILE_LOGGING: "1",
+    HTTP_PROXY: "http://127.0.0.1:9",
+    HTTPS_PROXY: "http://127.0.0.1:9",
+    NO_PROXY: "127.0.0.1,localhost",
+};
+
 export class Fakes {
     readonly compute: ComputeFake;
     readonly kube: KubeFake;
@@ -121,15 +137,7 @@ export class Fakes {
             CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(this.dir, "token"),
             ...overrides,
             CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: this.compute.endpoint,
-            CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
-            CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: "1",
-            CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "1",
-            CLOUDSDK_SURVEY_DISABLE_PROMPTS: "1",
-            CLOUDSDK_CORE_DISABLE_FILE_LOGGING: "1",
-            // Anything that is not one of the fakes goes to a port where nothing listens.
-            HTTP_PROXY: "http://127.0.0.1:9",
-            HTTPS_PROXY: "http://127.0.0.1:9",
-            NO_PROXY: "127.0.0.1,localhost",
+            ...GCLOUD_OFFLINE,
             ...extra,
         };
     }

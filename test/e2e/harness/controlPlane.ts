@@ -26,10 +26,26 @@ export interface ControlPlaneOptions {
     /** The kubeconfig context name, e.g. the example stack's `kubernetes:context`. */
     context: string;
     lifetimeMs?: number;
+    /** More kwok stage files, after kwok-stages.yaml (e.g. kwok-capture-stage.yaml). */
+    stages?: readonly string[];
+    /**
+     * Write the apiserver's audit log (`<dir>/audit.log`, JSON lines, Metadata level, pods and
+     * their subresources only): how a scenario sees that a pod left through the eviction API.
+     */
+    auditLog?: boolean;
 }
+
+const AUDIT_POLICY = JSON.stringify({
+    apiVersion: "audit.k8s.io/v1",
+    kind: "Policy",
+    omitStages: ["RequestReceived"],
+    rules: [{ level: "Metadata", resources: [{ group: "", resources: ["pods", "pods/*"] }] }, { level: "None" }],
+});
 
 export interface ControlPlane {
     readonly dir: string;
+    /** `<dir>/audit.log` when started with `auditLog` (read it with `auditEvents`). */
+    readonly auditLogPath?: string;
     readonly kubeconfigPath: string;
     readonly context: string;
     readonly server: string;
@@ -115,6 +131,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const kubeconfigPath = f("kubeconfig");
     writeFileSync(kubeconfigPath, kubeconfig(server, opts.context));
     for (const d of ["etcd", "apiserver-certs", "kcm-certs"]) mkdirSync(f(d));
+    // Pods and their subresources (eviction, binding, status) at Metadata level; nothing else.
+    if (opts.auditLog) writeFileSync(f("audit-policy.yaml"), AUDIT_POLICY);
 
     const stopAll = async () => {
         // Reverse start order: the clients go before the API server, etcd last.
@@ -153,6 +171,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
             // The node capture pod is privileged, as it is on GKE.
             "--allow-privileged=true",
             "--profiling=false",
+            ...(opts.auditLog ? [`--audit-policy-file=${f("audit-policy.yaml")}`, `--audit-log-path=${f("audit.log")}`, "--audit-log-format=json"] : []),
         ], f("kube-apiserver.log"), { env, lifetimeMs });
         daemons.push(apiserver);
         await ready(apiserver, "/readyz", async () => (await probe(`${server}/readyz`)) === 200);
@@ -176,6 +195,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         const kwok = startDaemon("kwok", bin("kwok"), [
             `--kubeconfig=${kubeconfigPath}`,
             `--config=${path.join(__dirname, "kwok-stages.yaml")}`,
+            ...(opts.stages ?? []).map((st) => `--config=${st}`),
             // Heartbeats through a Lease, as kubelets do; the node controller reads it.
             "--node-lease-duration-seconds=40",
             "--manage-all-nodes=false",
@@ -206,6 +226,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     };
     return {
         dir,
+        ...(opts.auditLog ? { auditLogPath: f("audit.log") } : {}),
         kubeconfigPath,
         context: opts.context,
         server,

@@ -25,6 +25,12 @@ export const COMMAND_STAND_IN: Plugin = {
     file: path.join(ROOT, "test/e2e/standIns/command/pulumi-resource-command"),
 };
 
+/** The stand-in for pulumi-resource-gcp 9.37.0 (test/e2e/standIns/gcp), as @pulumi/gcp asks; it needs googleFakes.ts's env. */
+export const GCP_STAND_IN: Plugin = { kind: "resource", name: "gcp", version: "9.37.0", file: path.join(ROOT, "test/e2e/standIns/gcp/pulumi-resource-gcp") };
+
+/** The stand-in for pulumi-resource-random 4.21.2 (test/e2e/standIns/random), as @pulumi/random 4.21.2 asks. */
+export const RANDOM_STAND_IN: Plugin = { kind: "resource", name: "random", version: "4.21.2", file: path.join(ROOT, "test/e2e/standIns/random/pulumi-resource-random") };
+
 /**
  * The kubernetes provider built from the v4.25.0 tag, installed under 4.34.2: the version
  * @pulumi/kubernetes 4.34.2 asks the engine for, so it never tries to download one.
