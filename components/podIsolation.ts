@@ -21,7 +21,6 @@ export interface PodIsolationArgs {
     readonly detachLabels?: boolean;
 }
 
-
 /**
  * Cuts the compromised pods off at once: nothing here waits for anything.
  *
@@ -39,6 +38,9 @@ export interface PodIsolationArgs {
  *   it never holds containment up. `IsolationVerdict` fails the update at its end where the
  *   pods' isolation really does not hold.
  */
+/** The ReplicaSet controller scales down pods with a lower cost first (an int32). */
+export const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+
 export class PodIsolation extends pulumi.ComponentResource {
     public readonly patches: k8s.core.v1.PodPatch[];
     public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
@@ -78,6 +80,11 @@ export class PodIsolation extends pulumi.ComponentResource {
                             annotations: {
                                 "pulumi.com/patchFieldManager": names.fieldManager,
                                 "pulumi.com/skipAwait": "true",
+                                // Destroy gives the pod its labels back and its ReplicaSet adopts it
+                                // again, one replica too many: the highest deletion cost makes the
+                                // controller delete the replacement, never the evidence
+                                // (https://kubernetes.io/docs/reference/labels-annotations-taints/#pod-deletion-cost).
+                                [POD_DELETION_COST]: "2147483647",
                             },
                         },
                     },

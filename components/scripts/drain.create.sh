@@ -5,6 +5,13 @@ set -euo pipefail
 # drain that a PodDisruptionBudget or an unmanaged pod holds up ends at its timeout, says what it
 # left on the node and why, and exits 0, so the cut-off still happens. kubectl directly, not `k`:
 # in an `||` list bash turns `set -e` off inside a function.
+# The whole step is bounded by $TIMEOUT (Ns or Nm, checked by the config schema).
+case "$TIMEOUT" in
+  *m) budget=$((${TIMEOUT%m} * 60)) ;;
+  *s) budget=${TIMEOUT%s} ;;
+  *) budget=300 ;;
+esac
+deadline=$((SECONDS + budget))
 status=0
 kubectl --context "$CONTEXT" drain --pod-selector='!quarantine' --ignore-daemonsets --delete-emptydir-data --timeout="$TIMEOUT" -- "$NODE" >&2 || status=$?
 if [ "$status" -eq 0 ]; then
@@ -12,6 +19,21 @@ if [ "$status" -eq 0 ]; then
   exit 0
 fi
 echo "drain of $NODE incomplete (exit $status) within $TIMEOUT" >&2
+
+# One pod without a controller makes kubectl refuse the whole node and evict nothing (it would
+# have to delete that pod: --force). The managed pods are then evicted one by one through the
+# same eviction API, so PodDisruptionBudgets still hold (429), until none is left or the step's
+# time is up (a drain held by a budget has used it all already); the bare pods stay, reported below.
+while [ "$SECONDS" -lt "$deadline" ]; do
+  managed=$(kubectl --context "$CONTEXT" get pods --all-namespaces --request-timeout=10s --field-selector "spec.nodeName=$NODE" -l '!quarantine' -o go-template="$LEFT_PODS_TEMPLATE" 2>/dev/null | sed -n 's/ managed$//p') || break
+  if [ -z "$managed" ]; then break; fi
+  while IFS= read -r pod; do
+    # Names come from the API server: DNS labels and subdomains, nothing a JSON string must escape.
+    eviction=$(printf '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"namespace":"%s","name":"%s"}}' "${pod%%/*}" "${pod#*/}")
+    kubectl --context "$CONTEXT" create --raw "/api/v1/namespaces/${pod%%/*}/pods/${pod#*/}/eviction" -f - <<<"$eviction" >/dev/null 2>&1 || true
+  done <<<"$managed"
+  sleep 5
+done
 
 # What is left (DaemonSet pods aside, which a drain never evicts), and why.
 if ! left=$(kubectl --context "$CONTEXT" get pods --all-namespaces --request-timeout=10s --field-selector "spec.nodeName=$NODE" -l '!quarantine' -o go-template="$LEFT_PODS_TEMPLATE" 2>&1); then

@@ -23,7 +23,7 @@ describe("PodIsolation", () => {
                 name,
                 namespace: "payments",
                 labels: { quarantine: "true", "quarantine/incident": "42" },
-                annotations: { "pulumi.com/patchFieldManager": "quarantine-42", "pulumi.com/skipAwait": "true" },
+                annotations: { "pulumi.com/patchFieldManager": "quarantine-42", "pulumi.com/skipAwait": "true", "controller.kubernetes.io/pod-deletion-cost": "2147483647" },
             })),
         );
     });

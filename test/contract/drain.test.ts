@@ -96,4 +96,21 @@ describe("a drain that meets an unmanaged pod", () => {
         expect(f.kube.get("pods", "default", "debug-shell"), "never deleted without --force").toBeDefined();
         expect(f.violations()).toEqual([]);
     }, 60_000);
+
+    it("still evicts the managed pods beside it, through the eviction API", async () => {
+        const f = await start(sampleCluster());
+        f.kube.put("pods", {
+            metadata: { name: "debug-shell", namespace: "default", labels: { run: "debug-shell" } },
+            spec: { nodeName: SAMPLE_NODE, containers: [{ name: "sh", image: "busybox" }] },
+            status: { phase: "Running" },
+        });
+        const q = new Quarantine(blocked, f);
+        await drainOnly(q);
+        // kubectl drain alone refuses the whole node over one bare pod and evicts nothing.
+        expect(f.kube.calls.filter((c) => c.op === "pods.eviction").length).toBeGreaterThan(0);
+        expect(f.kube.get("pods", "default", "bystander"), "the managed pod was evicted").toBeUndefined();
+        expect(f.kube.get("pods", "default", "debug-shell"), "the bare one stays").toBeDefined();
+        expect(q.runs[q.runs.length - 1].stdout).toContain("left on the node: default/debug-shell (no controller");
+        expect(f.violations()).toEqual([]);
+    }, 60_000);
 });

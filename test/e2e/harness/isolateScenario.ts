@@ -66,12 +66,9 @@ export function scenarioObjects(): Record<string, any>[] {
         if (o.kind !== "ReplicaSet" && o.kind !== "Deployment") continue;
         o.spec.template.spec.nodeName = OTHER_NODE;
         // On destroy the detach step puts the pod's labels back, its ReplicaSet re-adopts it, has
-        // one pod too many and deletes one. Which one is not fixed by the sample (seen both ways
-        // under the real CLI); when it is the quarantined pod, the PodPatch's delete then fails
-        // (422: its server-side apply would create the pod). Replacements here carry a lower
-        // deletion cost, so the ReplicaSet deletes its replacement, as README.md describes
-        // ("may scale one replica away"): https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-deletion-cost
-        o.spec.template.metadata.annotations = { "controller.kubernetes.io/pod-deletion-cost": "-100" };
+        // one pod too many and deletes one: the program's PodPatch gives the quarantined pod the
+        // highest deletion cost, so the replacement goes. Replacements carry no cost of their own
+        // here, so the scenario tests the program's choice, not the seed's.
     }
     const labels = { app: "worker", "pod-template-hash": "6b7c" };
     const containers = [{ name: "worker", image: "registry.example/worker:1" }];

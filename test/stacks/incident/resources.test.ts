@@ -52,7 +52,7 @@ describe("pod isolation", () => {
             name: "compromised-pod",
             namespace: "default",
             labels: { quarantine: "true", "quarantine/incident": "42" },
-            annotations: { "pulumi.com/patchFieldManager": "quarantine-42", "pulumi.com/skipAwait": "true" },
+            annotations: { "pulumi.com/patchFieldManager": "quarantine-42", "pulumi.com/skipAwait": "true", "controller.kubernetes.io/pod-deletion-cost": "2147483647" },
         });
     });
 
