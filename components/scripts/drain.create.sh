@@ -28,9 +28,11 @@ while [ "$SECONDS" -lt "$deadline" ]; do
   managed=$(kubectl --context "$CONTEXT" get pods --all-namespaces --request-timeout=10s --field-selector "spec.nodeName=$NODE" -l '!quarantine' -o go-template="$LEFT_PODS_TEMPLATE" 2>/dev/null | sed -n 's/ managed$//p') || break
   if [ -z "$managed" ]; then break; fi
   while IFS= read -r pod; do
+    ns=${pod%%/*}
+    name=${pod#*/}
     # Names come from the API server: DNS labels and subdomains, nothing a JSON string must escape.
-    eviction=$(printf '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"namespace":"%s","name":"%s"}}' "${pod%%/*}" "${pod#*/}")
-    kubectl --context "$CONTEXT" create --raw "/api/v1/namespaces/${pod%%/*}/pods/${pod#*/}/eviction" -f - <<<"$eviction" >/dev/null 2>&1 || true
+    eviction=$(printf '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"namespace":"%s","name":"%s"}}' "$ns" "$name")
+    kubectl --context "$CONTEXT" create --raw "/api/v1/namespaces/$ns/pods/$name/eviction" -f - <<<"$eviction" >/dev/null 2>&1 || true
   done <<<"$managed"
   sleep 5
 done

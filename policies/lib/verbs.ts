@@ -49,6 +49,8 @@ function kubectlVerb(args: readonly string[], inTrap: boolean, locals: ReadonlyS
         return "kubectl delete";
     }
     if (verb === "scale") return rest.some((w, j) => w === "--replicas=0" || (w === "--replicas" && rest[j + 1] === "0")) ? "kubectl scale --replicas=0" : undefined;
+    // An eviction (what drain sends, budgets applying) posted as raw: the drain's own isolation.
+    if (verb === "create" && rest.some((w, j) => (w === "--raw" && /\/pods\/[^/]+\/eviction$/.test(rest[j + 1] ?? "")) || /^--raw=.*\/pods\/[^/]+\/eviction$/.test(w))) return undefined;
     if (verb === "replace") return rest.includes("--force") ? "kubectl replace --force" : "kubectl replace";
     if (verb === "exec") {
         const inner = rest.slice(rest.indexOf("--") + 1);

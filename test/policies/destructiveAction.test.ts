@@ -30,6 +30,7 @@ describe("destructive commands, recognised by the create script", () => {
         ["gcloud compute instance-groups managed resize", 'gcloud compute instance-groups managed resize "$MIG" --size 0 --zone "$ZONE"'],
         ["gcloud container node-pools delete", 'gcloud container node-pools delete "$POOL" --cluster "$CLUSTER"'],
         ["kubectl rollout", 'k -n "$NAMESPACE" rollout undo "deployment/$NAME"'],
+        ["kubectl create", 'k create --raw "/api/v1/namespaces/$ns/pods/$name/binding" -f -'],
     ])("%s: %s", (what, body) => {
         expect(destructiveAction(command("x", { create: KUBECTL + body }))).toBe(what);
     });
@@ -40,6 +41,7 @@ describe("destructive commands, recognised by the create script", () => {
         ["a drain's flags", 'k drain "$NODE" --pod-selector=\'!quarantine\' --ignore-daemonsets --delete-emptydir-data'],
         ["restoring a scale", 'k -n "$NAMESPACE" scale "$KIND" "$NAME" --replicas="$recorded" >&2'],
         ["a message that mentions kubectl delete", 'echo "run kubectl delete pod x yourself" >&2'],
+        ["an eviction posted through the API, as a drain makes", 'kubectl --context "$CONTEXT" create --raw "/api/v1/namespaces/$ns/pods/$name/eviction" -f - <<<"$eviction"'],
         ["a loop variable named like the kubectl wrapper", 'for k in a b; do echo "$k"; done'],
         ["a read from inside the container", 'k -n "$NAMESPACE" exec "$POD" -- cat /etc/passwd'],
         ["an evidence upload", 'gcloud storage cp --no-clobber "$work/x" "gs://$BUCKET/$PREFIX/x"'],
