@@ -7,12 +7,16 @@ set -euo pipefail
 
 capture pod.yaml "pod object" k -n "$NAMESPACE" get "pod/$POD" -o yaml
 capture describe.txt "kubectl describe pod" k -n "$NAMESPACE" describe "pod/$POD"
-containers=$(k -n "$NAMESPACE" get "pod/$POD" -o go-template="$CONTAINERS_TEMPLATE")
+# Reads the captures below depend on: a failure is recorded, never fatal (see lib/capture.sh).
+if ! containers=$(kubectl --context "$CONTEXT" -n "$NAMESPACE" get "pod/$POD" -o go-template="$CONTAINERS_TEMPLATE" 2>&1); then
+  not_captured "container logs" "the pod's containers could not be listed: $containers"
+  containers=""
+fi
 while IFS= read -r c; do
   if [ -z "$c" ]; then continue; fi
-  capture_optional "logs-$c.txt" "logs of container $c" k -n "$NAMESPACE" logs "pod/$POD" -c "$c" --timestamps
-  capture_optional "logs-$c-previous.txt" "previous logs of container $c" k -n "$NAMESPACE" logs "pod/$POD" -c "$c" --timestamps --previous
+  capture "logs-$c.txt" "logs of container $c" k -n "$NAMESPACE" logs "pod/$POD" -c "$c" --timestamps
+  capture "logs-$c-previous.txt" "previous logs of container $c" k -n "$NAMESPACE" logs "pod/$POD" -c "$c" --timestamps --previous
 done <<<"$containers"
 capture events.yaml "events of the pod" k -n "$NAMESPACE" get events --field-selector "involvedObject.kind=Pod,involvedObject.name=$POD" -o yaml
-sa=$(k -n "$NAMESPACE" get "pod/$POD" -o go-template='{{.spec.serviceAccountName}}')
+sa=$(kubectl --context "$CONTEXT" -n "$NAMESPACE" get "pod/$POD" -o go-template='{{.spec.serviceAccountName}}' 2>/dev/null) || sa=""
 capture can-i.txt "what the pod's service account may do" k -n "$NAMESPACE" auth can-i --list --as="system:serviceaccount:$NAMESPACE:${sa:-default}"

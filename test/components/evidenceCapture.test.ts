@@ -193,6 +193,20 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
         expect(readdirSync(s.uploads).length).toBe(first.length + second.length);
     });
 
+    it("keeps the artifacts already uploaded when a later read fails, and records that read as not captured", () => {
+        const s = captureStandIns();
+        // The describe fails after the pod object went up: its line must still reach state.
+        const failing = standIns("describe-fails", {
+            kubectl: `if [[ "$*" == *" describe "* ]]; then echo 'error: the server was unable to return a response' >&2; exit 1; fi\nif [[ "$*" == *go-template* ]]; then echo app; echo; exit 0; fi\necho "evidence $*"`,
+            gcloud: `if [ "$1 $2" = "config get-value" ]; then echo responder@acme.example; exit 0; fi\nif [ "$1 $2 $3" = "storage cp --no-clobber" ]; then cp "$4" "$UPLOADS/$(echo "$5" | tr / _)"; exit 0; fi\nexit 9`,
+        });
+        const stdout = failing.run(POD_CAPTURE, { CONTEXT: "ctx", BUCKET: "b", PROJECT: "p", ...POD_ENV, UPLOADS: s.uploads });
+        expect(parseArtifacts(stdout).map((a) => a.what)).toContain("pod object");
+        expect(parseNotCaptured(stdout).map((n) => [n.what, n.notCaptured])).toEqual([
+            ["kubectl describe pod", "the read failed (exit 1): error: the server was unable to return a response"],
+        ]);
+    });
+
     const VOLATILE_ENV = {
         NODE: "gke-n1",
         IMAGE: "busybox:1.36",

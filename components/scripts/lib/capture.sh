@@ -57,28 +57,18 @@ upload() {
   printf '{"what":"%s","object":"gs://%s/%s","sha256":"%s","takenAt":"%s","takenBy":"%s"}\n' "$what" "$BUCKET" "$object" "$sum" "$taken" "$who"
 }
 
-# capture NAME WHAT CMD…: runs CMD into $work/NAME and uploads it; a failure fails the capture.
+# capture NAME WHAT CMD…: runs CMD into $work/NAME and uploads it. A read or an upload that
+# fails is a "not captured" line with the reason, and the capture goes on: a failed command's
+# stdout never reaches state, so failing here would lose the lines of the artifacts already
+# uploaded. The step ends with exit 0 and says what it could not capture.
 capture() {
-  local name="$1" what="$2"
-  shift 2
-  "$@" >"$work/$name"
-  # shellcheck disable=SC2310 # upload checks each of its own steps; its failure is handled here
-  if ! upload "$name" "$what"; then
-    echo "upload of $what to gs://$BUCKET failed" >&2
-    return 1
-  fi
-}
-
-# capture_optional NAME WHAT CMD…: for artifacts that may legitimately not exist (no previous
-# container, kubelet unreachable): a failure is reported on stderr, not fatal.
-capture_optional() {
   local name="$1" what="$2" status=0 err
   shift 2
   "$@" >"$work/$name" 2>"$work/$name.err" || status=$?
-  err=$(head -c 300 "$work/$name.err")
   if [ "$status" -ne 0 ]; then
-    echo "not captured: $what ($err)" >&2
-    not_captured "$what" "$err"
+    err=$(head -c 300 "$work/$name.err")
+    printf '%s\n' "$err" >&2
+    not_captured "$what" "the read failed (exit $status): $err"
     return 0
   fi
   # shellcheck disable=SC2310 # upload checks each of its own steps; its failure is handled here
