@@ -35,6 +35,8 @@ export interface EvidenceCaptureArgs {
     readonly debugImage: string;
     /** Namespace of the node capture pod (`quarantine:capture.namespace`). */
     readonly captureNamespace: string;
+    /** Also list every image running in the cluster with its digest, to scan (`quarantine:images`). Default false. */
+    readonly imageInventory?: boolean;
 }
 
 /** Every evidence capture's step starts so (the plan reads it as one group). */
@@ -91,6 +93,14 @@ export const POD_STATE_TEMPLATE =
 
 /** Names of the containers of a pod, init containers first, one per line. */
 export const CONTAINERS_TEMPLATE = "{{range .spec.initContainers}}{{.name}}\n{{end}}{{range .spec.containers}}{{.name}}\n{{end}}";
+
+/** Per container of every pod: namespace, pod, node, container, image, imageID (its digest), tab-separated. */
+export const IMAGES_TEMPLATE =
+    '{{range .items}}{{$ns := .metadata.namespace}}{{$pod := .metadata.name}}{{$node := ""}}{{with .spec.nodeName}}{{$node = .}}{{end}}' +
+    ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"]
+        .map((list) => `{{range .status.${list}}}{{$ns}}\t{{$pod}}\t{{$node}}\t{{.name}}\t{{.image}}\t{{.imageID}}\n{{end}}`)
+        .join("") +
+    "{{end}}";
 
 /** An artifact as a capture script reports it: a chain-of-custody manifest entry. */
 export interface Artifact {
@@ -173,6 +183,12 @@ export class EvidenceCapture extends pulumi.ComponentResource {
                     }, false),
                 );
             }
+        }
+        if (args.imageInventory) {
+            add("images", `${CAPTURE_STEP} of every image running in the cluster, with its digest (to scan)`, "capture-images", {
+                PREFIX: `incident-${args.names.id}/cluster`,
+                IMAGES_TEMPLATE,
+            });
         }
         const outs = pulumi.all(this.captures.map((c) => c.stdout));
         this.artifacts = outs.apply((o) => o.flatMap(parseArtifacts));

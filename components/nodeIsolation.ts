@@ -39,6 +39,8 @@ export class NodeIsolation extends pulumi.ComponentResource {
     public readonly protect: pulumi.Resource;
     /** Steps `pulumi destroy` can't undo, for the stack's outputs. */
     public readonly oneWay: string[] = [];
+    /** What the cut-off's steps reported, e.g. `tagged; external IP removed`: set once they have run. */
+    public readonly cutOff: pulumi.Output<string>;
 
     constructor(name: string, args: NodeIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:node:NodeIsolation", name, {}, opts);
@@ -93,24 +95,26 @@ export class NodeIsolation extends pulumi.ComponentResource {
             cutOff,
         );
         this.isolated = [tag];
+        const reports = [tag.stdout];
 
         if (args.externalIp) {
-            this.isolated.push(
-                shellCommand(
-                    `${name}/remove-external-ip`,
-                    {
-                        step: "Remove the VM's external IP, breaking established outside connections",
-                        destroy:
-                            "reversed where GCE allows: a static address comes back; an ephemeral one is gone for good and the VM gets a new one",
-                        kind: "isolation",
-                        script: "remove-external-ip",
-                        environment: { ...vm, EXTERNAL_IP: args.externalIp, TAG: args.names.isolationTag },
-                    },
-                    cutOff,
-                ),
+            const removal = shellCommand(
+                `${name}/remove-external-ip`,
+                {
+                    step: "Remove the VM's external IP, breaking established outside connections",
+                    destroy:
+                        "reversed where GCE allows: a static address comes back; an ephemeral one is gone for good and the VM gets a new one",
+                    kind: "isolation",
+                    script: "remove-external-ip",
+                    environment: { ...vm, EXTERNAL_IP: args.externalIp, TAG: args.names.isolationTag },
+                },
+                cutOff,
             );
+            this.isolated.push(removal);
+            reports.push(removal.stdout);
             this.oneWay.push(`removed external IP ${args.externalIp} from ${args.instance} (an ephemeral address can't be reclaimed)`);
         }
-        this.registerOutputs({});
+        this.cutOff = pulumi.all(reports).apply((r) => r.map((x) => x.trim()).filter(Boolean).join("; "));
+        this.registerOutputs({ cutOff: this.cutOff });
     }
 }

@@ -8,6 +8,7 @@ import {
     type WorkloadAction,
 } from "./configSchema";
 import { GCP_PROJECT, namespaceValues, schemaProblems, show } from "./configProblems";
+import { imageProblems } from "./imageConfig";
 
 export { LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
 export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configSchema";
@@ -24,6 +25,10 @@ export interface QuarantineConfig {
     readonly pods: readonly PodRef[];
     /** Nodes to quarantine directly, with or without a pod named on them. */
     readonly nodes: readonly string[];
+    /** Blocked images, normalised (`docker.io/library/nginx:1.25`): their pods are quarantined too. */
+    readonly images: readonly string[];
+    /** Pods running a blocked image that are not to be quarantined. */
+    readonly imageExclude: readonly PodRef[];
     readonly level: Level;
     readonly nodeIsolation: NodeIsolationMode;
     /** kubectl duration for the drain, e.g. `5m`. */
@@ -103,11 +108,12 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         }
     }
 
-    if (parsed.success && parsed.data.pods.length === 0 && parsed.data.nodes.length === 0) {
+    if (parsed.success && parsed.data.pods.length === 0 && parsed.data.nodes.length === 0 && parsed.data.images.length === 0) {
         problems.push(
-            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
+            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
         );
     }
+    if (parsed.success) problems.push(...imageProblems(parsed.data));
     if (parsed.success) {
         const seenNodes = new Set<string>();
         for (const [i, n] of parsed.data.nodes.entries()) {
@@ -135,6 +141,8 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         incidentId,
         pods: d.pods,
         nodes: d.nodes,
+        images: d.images,
+        imageExclude: d.imageExclude,
         level: d.level,
         nodeIsolation: d.nodeIsolation,
         drainTimeout: d.drainTimeout,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { INCIDENT_ID } from "../core/incidentNames";
 import { GCE_NAME, K8S_DNS_LABEL, isK8sSubdomain } from "../components/naming";
+import { formatImageRef, parseImageRef } from "../components/imageReference";
 
 /** The zod schema of every `quarantine:*` key; `config.ts` runs it and words the refusals. */
 
@@ -49,6 +50,18 @@ const podRef = z
         return { namespace, name };
     });
 
+/** A blocked image (`quarantine:images`), normalised: `nginx` becomes `docker.io/library/nginx`. */
+const imageRef = z
+    .string({ error: "must be a string: an image reference, e.g. docker.io/library/nginx:1.25" })
+    .superRefine((v, ctx) => {
+        const r = parseImageRef(v);
+        if ("problem" in r) ctx.addIssue({ code: "custom", message: r.problem });
+    })
+    .transform((v) => {
+        const r = parseImageRef(v);
+        return "problem" in r ? v : formatImageRef(r);
+    });
+
 const gceName = (what: string, example: string) =>
     z.string({ error: `must be a string: a GCE ${what} name, e.g. ${example}` }).regex(GCE_NAME, {
         message: `is not a valid GCE ${what} name (lowercase letter first, then letters, digits, '-'; ≤ 63), e.g. ${example}`,
@@ -74,6 +87,20 @@ export const schema = z
                     .refine(isK8sSubdomain, { message: "is not a Kubernetes node name, e.g. gke-prod-pool-1-abcdeffff-zgt8" }),
                 { error: "must be a list of node names, e.g. pulumi config set --path 'quarantine:nodes[0]' gke-prod-pool-1-abcdeffff-zgt8" },
             )
+            .default([]),
+        // A malicious image: every pod running it is quarantined as if named in `pods`, and an
+        // admission policy blocks it (see stacks/incident/imagePods.ts, components/imageBlock.ts).
+        images: z
+            .array(imageRef, {
+                error: "must be a list of image references, e.g. pulumi config set --path 'quarantine:images[0]' docker.io/library/nginx:1.25",
+            })
+            .default([]),
+        // Pods that run a blocked image but are not to be quarantined (e.g. a known-good pod on an
+        // old digest). A list beside `images`, not `images.exclude`: `images` stays a plain list.
+        imageExclude: z
+            .array(podRef, {
+                error: "must be a list of namespace/name, e.g. pulumi config set --path 'quarantine:imageExclude[0]' default/web-5d9f",
+            })
             .default([]),
         level: z.enum(LEVELS, { error: `must be one of ${LEVELS.join(" | ")}, e.g. isolate` }).default("isolate"),
         confirm: z.string({ error: "must be a string: incident-<id>, e.g. incident-42" }).optional(),

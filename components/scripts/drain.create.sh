@@ -5,11 +5,11 @@ set -euo pipefail
 # drain that a PodDisruptionBudget or an unmanaged pod holds up ends at its timeout, says what it
 # left on the node and why, and exits 0, so the cut-off still happens. kubectl directly, not `k`:
 # in an `||` list bash turns `set -e` off inside a function.
-# The whole step is bounded by $TIMEOUT (Ns or Nm, checked by the config schema).
+# The whole step is bounded by the drain timeout (Ns or Nm, checked by the config schema).
+n="${TIMEOUT%[ms]}"
 case "$TIMEOUT" in
-  *m) budget=$((${TIMEOUT%m} * 60)) ;;
-  *s) budget=${TIMEOUT%s} ;;
-  *) budget=300 ;;
+  *m) budget=$((n * 60)) ;;
+  *) budget=$((n)) ;;
 esac
 deadline=$((SECONDS + budget))
 status=0

@@ -28,6 +28,8 @@ export interface Containment {
     readonly oneWay: string[];
     /** Per node, what its drain reports: drained, or what it left on the node and why. */
     readonly drains: Record<string, pulumi.Output<string>>;
+    /** Per node, what its cut-off reported once it ran (tagged; external IP removed). */
+    readonly cutOff: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -100,6 +102,7 @@ export function isolateNodes(
     const immediate = cfg.nodeIsolation === "immediate";
     const nodeIsolated: pulumi.Resource[] = [];
     const drains: Record<string, pulumi.Output<string>> = {};
+    const cutOff: Record<string, pulumi.Output<string>> = {};
     for (const node of found.nodes) {
         // A name that now belongs to another pod (replacedBy) is not isolated, so not waited for.
         const keys = node.pods.filter((p) => !p.replacedBy).map((p) => `${p.ref.namespace}/${p.ref.name}`);
@@ -126,10 +129,11 @@ export function isolateNodes(
             ],
         });
         drains[node.name] = drain.drain.stdout;
+        cutOff[node.name] = vm.cutOff;
         // Escalation waits for all of these; delete-node must not race the protection it lifts.
         nodeIsolated.push(drain.drain, ...vm.isolated, vm.protect);
         oneWay.push(...vm.oneWay, `drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`);
     }
 
-    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains };
+    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains, cutOff };
 }

@@ -17,6 +17,8 @@ export interface Memory {
     /** One-way actions taken so far, across updates. */
     readonly oneWay: readonly string[];
     readonly incident: Incident;
+    /** Pods quarantined because they ran a blocked image (`quarantine:images`), as namespace/name. */
+    readonly imagePods?: readonly string[];
 }
 
 export const MEMORY_OUTPUT = "memory";

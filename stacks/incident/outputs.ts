@@ -32,6 +32,8 @@ export interface QuarantineOutputs {
     readonly isolationTag?: string;
     readonly bastionSshCommand?: pulumi.Input<string>;
     readonly bastionSshCommands?: pulumi.Input<string>[];
+    /** Per node, what its cut-off's steps reported (`tagged; external IP removed`): the node is off the network. From `isolate` up. */
+    readonly nodesCutOff?: Record<string, pulumi.Input<string>>;
     /** Per node, what its drain reported: drained, or what it left on the (cut-off) node and why. From `isolate` up. */
     readonly drains?: Record<string, pulumi.Input<string>>;
     /**
@@ -41,6 +43,10 @@ export interface QuarantineOutputs {
     readonly isolationFindings?: pulumi.Input<string[]>;
     /** Whether preview could verify that the cluster enforces NetworkPolicy. From `isolate` up. */
     readonly networkPolicyEnforcement?: string;
+    /** Per node, every pod quarantined because it runs a blocked image (`quarantine:images`), and the images it matched. */
+    readonly imagePods?: Record<string, { pod: string; images: string[] }[]>;
+    /** The blocked images, normalised; the admission policy denies them from `isolate` up. */
+    readonly blockedImages?: string[];
     /** Pods that can reach past NetworkPolicy or their sandbox, and why: their node is the boundary. */
     readonly hostLevelPods: string[];
     /**

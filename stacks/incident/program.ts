@@ -12,6 +12,8 @@ import { incidentNames } from "../../core/incidentNames";
 import { ConfigError, LEVELS, parseConfig, type QuarantineConfig } from "../config";
 import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
+import { blockImages } from "./blockImages";
+import { findImagePods, type ImageDiscovery } from "./imagePods";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, refuseReleasingDeletedPods, remember, type Memory } from "./memory";
 import { exposureFindings, lostWithVm } from "./nodeExposure";
@@ -26,20 +28,24 @@ export async function incident(): Promise<QuarantineOutputs> {
     let cfg: QuarantineConfig;
     let found: Incident;
     let memory: Memory | undefined;
+    let images: ImageDiscovery;
     try {
         cfg = parseConfig(pulumi.runtime.allConfig(), pulumi.getStack());
         memory = await recall(cfg.incidentId);
         refuseReleasingDeletedPods(cfg.level, memory);
+        // Pods running a blocked image join quarantine:pods: from here on they are named pods.
+        images = await findImagePods(cfg, memory);
+        cfg = images.cfg;
         found = await discover(cfg, memory);
     } catch (e) {
         // Refusals are for the responder, not bug reports: no stack trace around them.
         if (e instanceof ConfigError || e instanceof DiscoveryError) throw new pulumi.RunError(e.message);
         throw e;
     }
-    return await declareQuarantine(cfg, found, memory);
+    return await declareQuarantine(cfg, found, memory, images);
 }
 
-export async function declareQuarantine(asConfigured: QuarantineConfig, found: Incident, memory?: Memory): Promise<QuarantineOutputs> {
+export async function declareQuarantine(asConfigured: QuarantineConfig, found: Incident, memory?: Memory, images?: ImageDiscovery): Promise<QuarantineOutputs> {
     const { cfg, hostLevelPods } = nodeIsTheBoundary(asConfigured, found);
     const names = incidentNames(cfg.incidentId);
     const id = names.id;
@@ -49,6 +55,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     // The pods are cut off first, before anything else is even declared (see isolatePods).
     const pods: PodContainment | undefined = reaches(cfg.level, "isolate") ? isolatePods(cfg, found, names) : undefined;
     if (pods) await registrationsSent();
+    const imageBlock = blockImages(cfg, names, images);
 
     // This quarantine run's random part of the evidence's names. Snapshots and a created bucket
     // outlive `pulumi destroy`, so a second quarantine of the same incident needs new names; bucket
@@ -90,6 +97,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
         exec: cfg.capture.exec,
         debugImage: cfg.capture.debugImage,
         captureNamespace: cfg.capture.namespace,
+        imageInventory: cfg.images.length > 0,
     });
     const custody = new ChainOfCustody(`${id}/custody`, {
         names,
@@ -121,7 +129,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     const nodeFindings = found.nodes.flatMap((n) => (n.exposure ? exposureFindings(n.name, n.exposure) : []));
     for (const f of nodeFindings) void pulumi.log.warn(f);
 
-    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "isolationFindings"> = {};
+    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "nodesCutOff" | "isolationFindings"> = {};
     if (pods) {
         const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
         oneWay.push(...c.oneWay);
@@ -132,6 +140,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
             bastionSshCommands: c.bastions.map((b) => b.sshCommand),
             networkPolicyEnforcement: warnings(cfg, found),
             drains: c.drains,
+            nodesCutOff: c.cutOff,
         };
         if (isDestructive(cfg.level)) {
             const escalation = new Escalation(`${id}/escalate`, {
@@ -144,7 +153,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
                 workloads: found.workloads,
                 workloadAction: cfg.workloadAction,
                 nodes: found.nodes,
-                after: [...snapshots.snapshots, ...evidence.captures, custody.object, ...c.podIsolated],
+                after: [...snapshots.snapshots, ...evidence.captures, custody.object, ...c.podIsolated, ...imageBlock.blocked],
                 nodeAfter: c.nodeIsolated,
             });
             oneWay.push(...escalation.oneWay);
@@ -174,7 +183,8 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
             `Lowering quarantine:level from ${memory.level} to ${cfg.level} does not bring anything back. Still gone: ${stillGone.join("; ")}`,
         );
     }
-    return { ...summary, ...isolation, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: next };
+    const nextMemory = { ...next, imagePods: images?.quarantined ?? [] };
+    return { ...summary, ...isolation, ...imageBlock.outputs, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: nextMemory };
 }
 
 /**

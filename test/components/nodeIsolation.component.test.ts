@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { NodeIsolation, type NodeIsolationArgs } from "../../components/nodeIsolation";
 import { incidentNames } from "../../core/incidentNames";
-import { declared, mockEngine, StandIn, urns } from "./componentMocks";
+import { declared, mockEngine, resolve, StandIn, urns } from "./componentMocks";
 
-const engine = mockEngine();
+// What the cut-off's scripts print on success (components/scripts/tag.create.sh, remove-external-ip.create.sh).
+const SAYS: Record<string, string> = { tag: "tagged\n", "remove-external-ip": "external IP removed\n" };
+const engine = mockEngine({
+    computed: (a) => (a.type === "command:local:Command" ? { stdout: SAYS[String(a.name).split("/").pop()!] ?? "" } : {}),
+});
 
 const firewallRules = [new StandIn("egress-deny"), new StandIn("ingress-deny")];
 const cutOffAfter = [new StandIn("pod-label"), new StandIn("deny-all"), new StandIn("drain")];
@@ -60,5 +64,10 @@ describe("NodeIsolation", () => {
         const expected = await Promise.all([engine.child(isolation, "t/tag"), engine.child(isolation, "t/remove-external-ip")]);
         expect(await urns(isolation.isolated)).toEqual(expected.map((c) => c.urn));
         expect(await urns(bare.isolated)).toEqual([(await engine.child(bare, "t-bare/tag")).urn]);
+    });
+
+    it("reports what its cut-off did, for the stack's nodesCutOff output", async () => {
+        expect(await resolve(isolation.cutOff)).toBe("tagged; external IP removed");
+        expect(await resolve(bare.cutOff)).toBe("tagged");
     });
 });

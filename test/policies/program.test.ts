@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { destructiveAction } from "../../policies/lib/evidence";
 import { isDestructive, LEVELS } from "../../core/levels";
-import { scaledCluster } from "../../tools/mockEngine/sampleCluster";
+import { imageCluster, scaledCluster } from "../../tools/mockEngine/sampleCluster";
 import { run, type Scenario } from "../harness";
 import { coverage, engineView, evaluate, type EngineResource } from "./engineView";
 
@@ -15,6 +15,10 @@ const shapes: [string, Scenario][] = [
     ["the sample incident in preview", { preview: true }],
     ["4 pods on 2 nodes, immediate, in preview", { cluster: scaledCluster(4, 2), config: { "quarantine:nodeIsolation": "immediate" }, preview: true }],
     ["the sample incident without detaching labels", { config: { "quarantine:detachLabels": "false" } }],
+    [
+        "a malicious image on two nodes, beside the named pod",
+        { cluster: imageCluster(), config: { "quarantine:pods": '["default/compromised-pod"]', "quarantine:images": '["nginx:1.25", "ghcr.io/acme/tool"]' } },
+    ],
 ];
 const cases = LEVELS.flatMap((level) =>
     // Destructive levels need the responder's acknowledgement; the others ignore it.

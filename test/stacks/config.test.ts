@@ -13,9 +13,11 @@ const POD_SHAPE = `is not a valid pod name: expected namespace/name, ${POD_EXAMP
 const NS_RULE = `is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), ${POD_EXAMPLE}`;
 const LIST_EXAMPLE = "e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f";
 const TOP_KEYS =
-    "pods, nodes, level, confirm, confirmClusterWide, workloadAction, evidenceBucket, evidenceRetentionDays, evidenceLock, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
+    "pods, nodes, images, imageExclude, level, confirm, confirmClusterWide, workloadAction, evidenceBucket, evidenceRetentionDays, evidenceLock, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
 const DEFAULTS = {
     nodes: [],
+    images: [],
+    imageExclude: [],
     workloadAction: "scale-to-zero",
     confirmClusterWide: [],
     evidenceBucket: undefined,
@@ -168,7 +170,7 @@ describe("parseConfig: every bad value names the key, shows the value and gives 
         ["pods: empty namespace", pods("/web-1"), `quarantine:pods[0] "/web-1" is not a valid pod name: namespace "" ${NS_RULE}`],
         ["pods: second entry", pods("default/web-1", "default/WEB"), `quarantine:pods[1] "default/WEB" ${POD_SHAPE}`],
         ["pods: not a string", pods(3), `quarantine:pods[0] 3 must be a string namespace/name, ${POD_EXAMPLE}`],
-        ["pods: empty list", { "quarantine:pods": "[]" }, `quarantine:pods [] must name at least one pod, or quarantine:nodes a node, ${LIST_EXAMPLE}`],
+        ["pods: empty list", { "quarantine:pods": "[]" }, `quarantine:pods [] must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, ${LIST_EXAMPLE}`],
         ["nodes: a bad node name", { "quarantine:nodes": '["Node_1"]' }, 'quarantine:nodes[0] "Node_1" is not a Kubernetes node name, e.g. gke-prod-pool-1-abcdeffff-zgt8'],
         ["nodes: a plain string", { "quarantine:nodes": "gke-n1" }, `quarantine:nodes "gke-n1" must be a list of node names, e.g. pulumi config set --path 'quarantine:nodes[0]' gke-prod-pool-1-abcdeffff-zgt8`],
         ["pods: plain string", { "quarantine:pods": "default/web-1" }, `quarantine:pods "default/web-1" must be a list of namespace/name, ${LIST_EXAMPLE}`],

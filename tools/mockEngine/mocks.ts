@@ -61,7 +61,30 @@ function localRead(cluster: FakeCluster, inputs: Record<string, any>): Record<st
     if (script === "node-exists") {
         return { stdout: cluster.nodes.some((n) => n.name === env.NODE) ? `node/${env.NODE}\n` : "", stderr: "", command: inputs.command };
     }
+    if (script === "pods-by-image") return { stdout: podListing(cluster), stderr: "", command: inputs.command };
     throw new Error(`unmocked read script ${script}`);
+}
+
+/**
+ * What `pods-by-image.read.sh`'s Go template prints for the fake cluster: one JSON object a line,
+ * values escaped (`urlquery`; encodeURIComponent's escapes decode alike), lists led by "".
+ */
+function podListing(cluster: FakeCluster): string {
+    const esc = (v: unknown) => (typeof v === "string" ? encodeURIComponent(v) : "");
+    const images = (list: unknown) => (Array.isArray(list) ? list.map((c: { image?: unknown }) => esc(c.image)) : []);
+    return cluster.pods
+        .map((p) => {
+            const spec = p.spec ?? {};
+            const line = {
+                namespace: esc(p.namespace),
+                name: esc(p.name),
+                node: esc(p.node),
+                images: ["", ...images(spec.containers), ...images(spec.initContainers), ...images(spec.ephemeralContainers)],
+                running: ["", ...(p.containerStatuses ?? []).flatMap((c) => [esc(c.image), esc(c.imageID)])],
+            };
+            return `${JSON.stringify(line)}\n`;
+        })
+        .join("");
 }
 
 /**

@@ -18,8 +18,10 @@ export interface FakePod {
     readonly uid?: string;
     /** Set once the pod is Terminating (e.g. evicted from a NotReady node). */
     readonly deletionTimestamp?: string;
-    /** Extra pod spec fields (hostNetwork, containers with a securityContext, volumes). */
+    /** Extra pod spec fields (hostNetwork, containers with their images and securityContext, volumes). */
     readonly spec?: Record<string, unknown>;
+    /** Its containers' statuses: the image each runs and the digest it resolved to. Default: none. */
+    readonly containerStatuses?: readonly { readonly name: string; readonly image: string; readonly imageID: string }[];
 }
 
 /** A ReplicaSet or Job, with the controller that owns it (a Deployment, a CronJob) if any. */
@@ -147,4 +149,35 @@ export function scaledCluster(pods: number, nodes = Math.max(1, Math.ceil(pods /
         nodes: nodeNames.map((n, i) => node(n, i % 2 === 0 ? "us-central1-a" : "us-central1-b")),
         clusters: sampleCluster().clusters,
     };
+}
+
+export const SAMPLE_IMAGE_NODE = "gke-cluster-pool-1-abcdeffff-k2m4";
+/** The digest the sample's `ghcr.io/acme/tool:v3` resolved to: only its status says so. */
+export const SAMPLE_TOOL_DIGEST = `sha256:${"ab".repeat(32)}`;
+
+/**
+ * The runbook's incident with a malicious image: the sample's pods plus pods that run
+ * `nginx:1.25` under its several spellings (a container, an init container), one that runs
+ * `ghcr.io/acme/tool:v3` (whose digest only its status shows), one not scheduled yet, all over the
+ * sample node and a second one.
+ */
+export function imageCluster(): FakeCluster {
+    const base = sampleCluster();
+    const uses = (image: string) => ({ containers: [{ name: "app", image }] });
+    const pods: FakePod[] = [
+        { ...base.pods[0], spec: uses("ghcr.io/acme/web:1.0") },
+        { ...base.pods[1], spec: uses("busybox:1.36") },
+        { namespace: "default", name: "web-2", node: SAMPLE_NODE, spec: uses("docker.io/library/nginx:1.25") },
+        { namespace: "batch", name: "report-1", node: SAMPLE_IMAGE_NODE, spec: { ...uses("busybox:1.36"), initContainers: [{ name: "fetch", image: "index.docker.io/library/nginx:1.25" }] } },
+        {
+            namespace: "payments",
+            name: "miner-1",
+            node: SAMPLE_IMAGE_NODE,
+            spec: uses("ghcr.io/acme/tool:v3"),
+            containerStatuses: [{ name: "app", image: "ghcr.io/acme/tool:v3", imageID: `ghcr.io/acme/tool@${SAMPLE_TOOL_DIGEST}` }],
+        },
+        { namespace: "default", name: "web-pending", spec: uses("nginx:1.25") },
+        { namespace: "default", name: "web-unrelated", node: SAMPLE_IMAGE_NODE, spec: uses("nginx:1.25.1") },
+    ];
+    return { ...base, pods, nodes: [...base.nodes, node(SAMPLE_IMAGE_NODE)] };
 }
