@@ -74,3 +74,26 @@ describe("a remembered pod's name taken by another pod", () => {
         expect(again.all(`/vm/${SAMPLE_NODE}/tag`).filter((r) => r.custom)).toHaveLength(1);
     });
 });
+
+describe("the memory's size", () => {
+    const labelled = (): FakeCluster => {
+        const c = sampleCluster();
+        const labels = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`owner.example/label-${i}`, "x"]));
+        return { ...c, pods: c.pods.map((p, i) => (i === 0 ? { ...p, labels: { ...p.labels, ...labels } } : p)) };
+    };
+
+    it("keeps none of a pod's labels, however many its owner set", async () => {
+        const memory = JSON.stringify((await run({ cluster: labelled() })).outputs.memory);
+        expect(memory).not.toContain("owner.example/label-");
+    });
+
+    it("keeps each pod once, not again under its node", async () => {
+        const memory = JSON.stringify((await run()).outputs.memory);
+        expect(memory.split('"compromised-pod"').length - 1).toBe(1);
+    });
+
+    it("still carries what a later update reads: the pod's ref, uid, node and owner", async () => {
+        const [pod] = (await run()).outputs.memory.incident.pods;
+        expect(pod).toMatchObject({ ref: { namespace: "default", name: "compromised-pod" }, uid: expect.any(String), nodeName: SAMPLE_NODE, owner: { kind: "ReplicaSet" } });
+    });
+});
