@@ -120,6 +120,9 @@ export function costOf(s: Step, tools: Tools): Cost {
             return { op: "PATCH (server-side apply)", local: 0, remote: L("k8sApply") };
         case "kubernetes:networking.k8s.io/v1:NetworkPolicy":
             return { op: "NetworkPolicy apply", local: 0, remote: L("k8sApply") };
+        case "random:index/randomId:RandomId":
+            // Generated inside the random provider's process: no API call.
+            return { op: "random name part (local)", local: 0, remote: 0 };
         default:
             // Anything new (e.g. a bucket): one API call and, for GCP, one polled operation.
             return s.type.startsWith("gcp:")
