@@ -75,6 +75,14 @@ export const EMULATED: Record<string, { create: Emulation; delete: Emulation }> 
     },
 };
 
+/**
+ * Server-side apply's field ownership, per fake and object: which leaf paths each field manager
+ * applied. The API server removes a field when a manager's apply stops setting it only if no
+ * other manager still owns it (https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management):
+ * two incidents co-own a cordon, and one incident's destroy leaves the node cordoned.
+ */
+const owners = new WeakMap<Fakes, Map<string, Map<string, Set<string>>>>();
+
 function patch(f: Fakes, resource: "pods" | "nodes", inputs: Record<string, any>, apply: boolean): void {
     const m = inputs.metadata;
     const obj = f.kube.get(resource, resource === "pods" ? m.namespace : "", m.name);
@@ -86,12 +94,39 @@ function patch(f: Fakes, resource: "pods" | "nodes", inputs: Record<string, any>
     const fields: Record<string, any> = { metadata: { labels: m.labels ?? {} } };
     if (annotations.length) fields.metadata.annotations = Object.fromEntries(annotations.map((k) => [k, m.annotations[k]]));
     if (inputs.spec) fields.spec = inputs.spec;
-    mergePatch(obj, apply ? fields : nullify(fields));
+    const manager: string = m.annotations?.["pulumi.com/patchFieldManager"] ?? "pulumi-kubernetes";
+    const byObject = owners.get(f) ?? new Map<string, Map<string, Set<string>>>();
+    owners.set(f, byObject);
+    const key = `${resource}/${m.namespace ?? ""}/${m.name}`;
+    const managers = byObject.get(key) ?? new Map<string, Set<string>>();
+    byObject.set(key, managers);
+    if (apply) {
+        managers.set(manager, new Set(leafPaths(fields)));
+        mergePatch(obj, fields);
+    } else {
+        managers.delete(manager);
+        const stillOwned = new Set([...managers.values()].flatMap((s) => [...s]));
+        mergePatch(obj, nullify(fields, (path) => !stillOwned.has(path)));
+    }
     f.kube.put(resource, obj);
 }
 
-function nullify(x: Record<string, any>): Record<string, any> {
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v !== null && typeof v === "object" ? nullify(v) : null]));
+function leafPaths(x: Record<string, any>, prefix = ""): string[] {
+    return Object.entries(x).flatMap(([k, v]) => (v !== null && typeof v === "object" ? leafPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+/** The merge patch that removes the leaves `release` selects (an unowned field), keeping the rest. */
+function nullify(x: Record<string, any>, release: (path: string) => boolean, prefix = ""): Record<string, any> {
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(x)) {
+        if (v !== null && typeof v === "object") {
+            const inner = nullify(v, release, `${prefix}${k}.`);
+            if (Object.keys(inner).length) out[k] = inner;
+        } else if (release(`${prefix}${k}`)) {
+            out[k] = null;
+        }
+    }
+    return out;
 }
 
 /** The resources to act on, in an order that respects every recorded dependency. */
