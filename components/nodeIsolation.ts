@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as command from "@pulumi/command";
 import { IncidentNames } from "../core/incidentNames";
 import { shellCommand } from "./shell";
 
@@ -41,6 +42,12 @@ export class NodeIsolation extends pulumi.ComponentResource {
     public readonly oneWay: string[] = [];
     /** What the cut-off's steps reported, e.g. `tagged; external IP removed`: set once they have run. */
     public readonly cutOff: pulumi.Output<string>;
+    /**
+     * The firewall policy check: `open:` for a hierarchical or network firewall policy rule that
+     * allows the VM traffic ahead of the incident's VPC deny rules. It runs once the cut-off is in
+     * place and nothing waits for it but the isolation verdict.
+     */
+    public readonly firewallCheck: command.local.Command;
 
     constructor(name: string, args: NodeIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:node:NodeIsolation", name, {}, opts);
@@ -114,6 +121,17 @@ export class NodeIsolation extends pulumi.ComponentResource {
             reports.push(removal.stdout);
             this.oneWay.push(`removed external IP ${args.externalIp} from ${args.instance} (an ephemeral address can't be reclaimed)`);
         }
+        this.firewallCheck = shellCommand(
+            `${name}/firewall-check`,
+            {
+                step: "Check that no hierarchical or network firewall policy allows the VM traffic ahead of the quarantine's deny rules",
+                destroy: "nothing to undo: a read-only check",
+                kind: "check",
+                script: "firewall-check",
+                environment: vm,
+            },
+            { parent: this, dependsOn: this.isolated },
+        );
         this.cutOff = pulumi.all(reports).apply((r) => r.map((x) => x.trim()).filter(Boolean).join("; "));
         this.registerOutputs({ cutOff: this.cutOff });
     }

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
 import { shellCommand } from "./shell";
+import { CLUSTER_POLICY_TEMPLATES, POD_LABELS_TEMPLATE } from "./clusterPolicies";
 
 export interface PodIsolationArgs {
     /** The incident's names (labels, field manager and NetworkPolicy name derive from them). */
@@ -48,6 +49,8 @@ export class PodIsolation extends pulumi.ComponentResource {
     public readonly isolated: pulumi.Resource[];
     /** What the NetworkPolicy check found: one `open:` or `dns:` line per policy, or an all-clear. */
     public readonly policyCheck: command.local.Command;
+    /** What the cluster-wide policy check found, in the same `open:`/`clear:`/`unchecked:` lines. */
+    public readonly clusterPolicyCheck: command.local.Command;
 
     constructor(name: string, args: PodIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:pod:PodIsolation", name, {}, opts);
@@ -118,7 +121,21 @@ export class PodIsolation extends pulumi.ComponentResource {
                 destroy: "nothing to undo: a read-only check",
                 kind: "check",
                 script: "policy-check",
-                environment: { ...env, STILL_SELECTING_TEMPLATE: STILL_SELECTING },
+                environment: { ...env, STILL_SELECTING_TEMPLATE: stillSelecting(names.id) },
+            },
+            { parent: this, dependsOn: [this.networkPolicy, ...detaches] },
+        );
+
+        // The same question for the policy kinds a NetworkPolicy can't override: cluster-wide
+        // (Calico, Cilium, AdminNetworkPolicy) and GKE's FQDNNetworkPolicy. Also a check.
+        this.clusterPolicyCheck = shellCommand(
+            `${name}/cluster-policy-check`,
+            {
+                step: "Check that no cluster-wide or FQDN policy can still select the pods and allow them traffic",
+                destroy: "nothing to undo: a read-only check",
+                kind: "check",
+                script: "cluster-policy-check",
+                environment: { ...env, POD_LABELS_TEMPLATE, ...CLUSTER_POLICY_TEMPLATES },
             },
             { parent: this, dependsOn: [this.networkPolicy, ...detaches] },
         );
@@ -133,12 +150,24 @@ export const LABELS_TEMPLATE = "{{range $k, $v := .metadata.labels}}{{$k}}={{$v}
 
 /**
  * One line per NetworkPolicy that can still select a detached pod and allows it traffic:
- * `name [ingress] [egress=PROTO/PORT,…|egress=any]…`. A policy can still select it with an empty
- * podSelector (every pod), or by a label's absence (DoesNotExist, NotIn): the detached pod lacks
- * every label. The check script tells a DNS-only egress policy from one that defeats the deny-all.
+ * `name [ingress] [egress=PROTO/PORT,…|egress=any]…`. The detached pod keeps exactly two labels,
+ * `quarantine=true` and `quarantine/incident=<id>`, and the podSelector is evaluated against
+ * them as the API does (every matchLabels entry and every expression must hold): an empty
+ * podSelector, a label's absence (DoesNotExist, NotIn) and our own labels (`quarantine Exists`,
+ * `matchLabels: {quarantine: "true"}`) all select it. The incident's own deny-all has no rules, so
+ * it never appears. The check script tells a DNS-only egress policy from one that defeats the
+ * deny-all.
  */
-export const STILL_SELECTING =
-    '{{range .items}}{{$open := false}}{{if not .spec.podSelector.matchLabels}}{{if not .spec.podSelector.matchExpressions}}{{$open = true}}{{end}}{{end}}' +
-    '{{range .spec.podSelector.matchExpressions}}{{if or (eq .operator "DoesNotExist") (eq .operator "NotIn")}}{{$open = true}}{{end}}{{end}}' +
-    "{{if and $open (or .spec.ingress .spec.egress)}}{{.metadata.name}}{{if .spec.ingress}} ingress{{end}}" +
-    "{{range .spec.egress}} egress={{if .ports}}{{range $i, $p := .ports}}{{if $i}},{{end}}{{if $p.protocol}}{{$p.protocol}}{{else}}TCP{{end}}/{{with $p.port}}{{.}}{{else}}all{{end}}{{with $p.endPort}}-{{.}}{{end}}{{end}}{{else}}any{{end}}{{end}}\n{{end}}{{end}}";
+export function stillSelecting(incidentId: string): string {
+    const own = (k: string, v: string) => `(or (and (eq ${k} "quarantine") (eq ${v} "true")) (and (eq ${k} "quarantine/incident") (eq ${v} "${incidentId}")))`;
+    return (
+        "{{range .items}}{{$sel := true}}" +
+        `{{range $k, $v := .spec.podSelector.matchLabels}}{{if not ${own("$k", "$v")}}}{{$sel = false}}{{end}}{{end}}` +
+        '{{range .spec.podSelector.matchExpressions}}{{$key := .key}}{{$has := or (eq .key "quarantine") (eq .key "quarantine/incident")}}{{$in := false}}' +
+        `{{range .values}}{{if ${own("$key", ".")}}}{{$in = true}}{{end}}{{end}}` +
+        '{{if and (eq .operator "Exists") (not $has)}}{{$sel = false}}{{end}}{{if and (eq .operator "DoesNotExist") $has}}{{$sel = false}}{{end}}' +
+        '{{if and (eq .operator "In") (not $in)}}{{$sel = false}}{{end}}{{if and (eq .operator "NotIn") $in}}{{$sel = false}}{{end}}{{end}}' +
+        "{{if and $sel (or .spec.ingress .spec.egress)}}{{.metadata.name}}{{if .spec.ingress}} ingress{{end}}" +
+        "{{range .spec.egress}} egress={{if .ports}}{{range $i, $p := .ports}}{{if $i}},{{end}}{{if $p.protocol}}{{$p.protocol}}{{else}}TCP{{end}}/{{with $p.port}}{{.}}{{else}}all{{end}}{{with $p.endPort}}-{{.}}{{end}}{{end}}{{else}}any{{end}}{{end}}\n{{end}}{{end}}"
+    );
+}

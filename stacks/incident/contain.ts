@@ -30,6 +30,8 @@ export interface Containment {
     readonly drains: Record<string, pulumi.Output<string>>;
     /** Per node, what its cut-off reported once it ran (tagged; external IP removed). */
     readonly cutOff: Record<string, pulumi.Output<string>>;
+    /** Per node, the firewall policy check: it reports, after the cut-off, and holds nothing up. */
+    readonly checks: command.local.Command[];
 }
 
 /**
@@ -51,7 +53,7 @@ export function isolatePods(cfg: QuarantineConfig, found: Incident, names: Incid
             kubeContext: cfg.kubeContext,
             detachLabels: cfg.detachLabels,
         });
-        checks.push(iso.policyCheck);
+        checks.push(iso.policyCheck, iso.clusterPolicyCheck);
         pods.forEach((pod, i) => {
             label.set(`${namespace}/${pod}`, iso.patches[i]);
             isolated.set(`${namespace}/${pod}`, [iso.patches[i], iso.networkPolicy]);
@@ -103,6 +105,7 @@ export function isolateNodes(
     const nodeIsolated: pulumi.Resource[] = [];
     const drains: Record<string, pulumi.Output<string>> = {};
     const cutOff: Record<string, pulumi.Output<string>> = {};
+    const checks: command.local.Command[] = [];
     for (const node of found.nodes) {
         // A name that now belongs to another pod (replacedBy) is not isolated, so not waited for.
         const keys = node.pods.filter((p) => !p.replacedBy).map((p) => `${p.ref.namespace}/${p.ref.name}`);
@@ -130,10 +133,11 @@ export function isolateNodes(
         });
         drains[node.name] = drain.drain.stdout;
         cutOff[node.name] = vm.cutOff;
+        checks.push(vm.firewallCheck);
         // Escalation waits for all of these; delete-node must not race the protection it lifts.
         nodeIsolated.push(drain.drain, ...vm.isolated, vm.protect);
         oneWay.push(...vm.oneWay, `drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`);
     }
 
-    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains, cutOff };
+    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains, cutOff, checks };
 }

@@ -161,7 +161,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
             escalated.push(...escalation.steps);
         }
         const verdict = new IsolationVerdict(`${id}/isolation`, {
-            findings: pods.checks.map((ch) => ch.stdout),
+            findings: [...pods.checks, ...c.checks].map((ch) => ch.stdout),
             after: [
                 ...snapshots.snapshots,
                 ...evidence.captures,
@@ -170,6 +170,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
                 ...c.nodeIsolated,
                 ...c.bastions.map((b) => b.instance),
                 ...pods.checks,
+                ...c.checks,
                 ...escalated,
             ],
         });

@@ -35,8 +35,17 @@ describe("NodeIsolation", () => {
         expect(isolation.oneWay).toContain("abandoned gke-prod-pool-1-abcdef-zgt8 from managed instance group gke-prod-pool-1-abcdef-grp");
     });
 
+    it("checks the VM's firewall policies, declared a check, only once the tag and the IP removal have run", async () => {
+        const check = await engine.child(isolation, "t/firewall-check");
+        const cut = await Promise.all(["t/tag", "t/remove-external-ip"].map((n) => engine.child(isolation, n)));
+        expect([declared(check).kind, declared(check).script]).toEqual(["check", "firewall-check"]);
+        expect(new Set(check.dependencies)).toEqual(new Set(cut.map((c) => c.urn)));
+        expect(check.inputs.environment).toMatchObject({ PROJECT: "acme-prod", ZONE: "us-central1-a", INSTANCE: "gke-prod-pool-1-abcdef-zgt8" });
+        for (const c of cut) expect(c.dependencies, `${c.name} never waits for the check`).not.toContain(check.urn);
+    });
+
     it("creates no abandon step when the VM is in no group", async () => {
-        expect((await engine.children(bare)).map((c) => c.name).sort()).toEqual(["t-bare/protect", "t-bare/tag"]);
+        expect((await engine.children(bare)).map((c) => c.name).sort()).toEqual(["t-bare/firewall-check", "t-bare/protect", "t-bare/tag"]);
         expect(bare.oneWay).toEqual([]);
     });
 

@@ -52,4 +52,17 @@ describe("PodIsolation", () => {
         expect([declared(check).kind, declared(check).script]).toEqual(["check", "policy-check"]);
         expect(new Set(check.dependencies)).toEqual(new Set([...(await urns([isolation.networkPolicy])), ...detaches.map((d) => d.urn)]));
     });
+
+    it("checks the cluster-wide policy kinds too, as a check after the deny-all and every detach, which nothing in the pod's cut-off waits for", async () => {
+        const check = await engine.child(isolation, "t/cluster-policy-check");
+        const detaches = await Promise.all(pods.map((p) => engine.child(isolation, `t/${p}/detach`)));
+        expect([declared(check).kind, declared(check).script]).toEqual(["check", "cluster-policy-check"]);
+        expect(new Set(check.dependencies)).toEqual(new Set([...(await urns([isolation.networkPolicy])), ...detaches.map((d) => d.urn)]));
+        expect(Object.keys(check.inputs.environment).sort()).toEqual(
+            ["ANP_TEMPLATE", "CALICO_TEMPLATE", "CILIUM_TEMPLATE", "CONTEXT", "FQDN_TEMPLATE", "INCIDENT", "NAMESPACE", "POD_LABELS_TEMPLATE", "QUARANTINE_STEP"],
+        );
+        for (const r of [...detaches, ...(await Promise.all([isolation.networkPolicy, ...isolation.patches].map((p) => engine.registrationOf(p))))]) {
+            expect(r.dependencies, r.name).not.toContain(check.urn);
+        }
+    });
 });

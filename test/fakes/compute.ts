@@ -2,6 +2,7 @@ import { fingerprint, regionOf, sameFingerprint, renderInstance, renderMig, type
 import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
 import { detachDisks, diskRoute, insertInstanceRoute } from "./computeDisks";
 import { firewallRoute, snapshotRoute, type ComputeContext } from "./computeResources";
+import { effectiveFirewallsRoute } from "./computeEffectiveFirewalls";
 
 /**
  * A Compute Engine API fake for gcloud, reached through `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE`
@@ -12,6 +13,7 @@ import { firewallRoute, snapshotRoute, type ComputeContext } from "./computeReso
  * operation, so gcloud goes through its operation polling as it does against GCE.
  * For the stand-in gcp provider (test/e2e/standIns/gcp) it also fakes firewalls, snapshots, disks
  * and instances.insert (computeResources.ts, computeDisks.ts), on a state made by `withResources`.
+ * The firewall policy check reads instances.getEffectiveFirewalls (computeEffectiveFirewalls.ts).
  */
 
 export class ComputeFake extends FakeApi<ComputeState> {
@@ -57,6 +59,8 @@ export class ComputeFake extends FakeApi<ComputeState> {
         }
         const rest = s.slice(4);
         const m = req.method;
+        // The firewall policy check's read (computeEffectiveFirewalls.ts).
+        if (rest[0] === "zones" && rest[2] === "instances" && rest.length === 5 && rest[4] === "getEffectiveFirewalls") return effectiveFirewallsRoute(this.context, req, rest[1], rest[3]);
         if (rest[0] === "zones" && rest[2] === "instances" && rest.length >= 4) return this.instanceRoute(req, rest[1], rest[3], rest.slice(4));
         if (rest[0] === "zones" && rest[2] === "instanceGroupManagers" && rest.length >= 4) return this.migRoute(req, rest[1], rest[3], rest.slice(4));
         if (rest[0] === "zones" && rest[2] === "operations" && rest.length >= 4) return this.operationRoute(req, "zoneOperations", `zones/${rest[1]}`, rest[3], rest.slice(4));

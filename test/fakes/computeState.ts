@@ -44,6 +44,8 @@ export interface ComputeState {
     disks?: Record<string, { name: string; zone: string; id: string; sizeGb: string; users: string[]; autoDelete: boolean }>;
     /** Name → snapshot, as `snapshots.get` returns it. */
     snapshots?: Record<string, Record<string, any>>;
+    /** `zone/name` → what `instances.getEffectiveFirewalls` answers for nic0 (computeEffectiveFirewalls.ts). */
+    effectiveFirewalls?: Record<string, { firewalls?: Record<string, any>[]; firewallPolicys?: Record<string, any>[] }>;
 }
 
 export interface ComputeSeed {

@@ -1,5 +1,6 @@
 import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
 import { RESOURCES, checkPatch, gvOf, mergePatch, prune, type ResDef } from "./kubeResources";
+import { servedByCrds } from "./kubeCrds";
 import { fieldFilter, matchesSelector, parseLabelSelector, matchesLabels } from "./selectors";
 
 /**
@@ -29,7 +30,8 @@ export class KubeFake extends FakeApi<KubeState> {
 
     /** Adds or replaces an object directly (seeding and provider emulation; not an API call). */
     put(resource: string, obj: any): void {
-        const d = RESOURCES[resource];
+        const d = this.defs()[resource];
+        if (!d) throw new Error(`fake: no resource ${resource} (a custom resource needs its CRD first: kubeCrds.ts)`);
         const m = obj.metadata;
         m.uid ??= `uid-${resource}-${m.namespace ?? ""}-${m.name}`;
         m.resourceVersion = String(++this.state.rv);
@@ -73,14 +75,23 @@ export class KubeFake extends FakeApi<KubeState> {
         if (s.length === 1 && s[0] === "api") return discovery({ kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] });
         if (s.length === 1 && s[0] === "apis") return discovery(this.groups());
         if (s[0] === "api" && s[1] === "v1") return s.length === 2 ? discovery(this.resources("")) : this.objectRoute(req, "", s.slice(2));
-        if (s[0] === "apis" && s.length >= 3 && this.groupNames().includes(s[1]) && s[2] === "v1") {
+        if (s[0] === "apis" && s.length >= 3 && this.groupNames().includes(s[1]) && s[2] === this.versionOf(s[1])) {
             return s.length === 3 ? discovery(this.resources(s[1])) : this.objectRoute(req, s[1], s.slice(3));
         }
         throw new Violation(`unknown path ${req.path}`, 404);
     }
 
+    /** The built-in resources, and those of every CustomResourceDefinition in the state. */
+    private defs(): Record<string, ResDef> {
+        return { ...servedByCrds(this.list("customresourcedefinitions")), ...RESOURCES };
+    }
+
     private groupNames(): string[] {
-        return [...new Set(Object.values(RESOURCES).map((d) => d.group))].filter((g) => g !== "");
+        return [...new Set(Object.values(this.defs()).map((d) => d.group))].filter((g) => g !== "");
+    }
+
+    private versionOf(group: string): string {
+        return Object.values(this.defs()).find((d) => d.group === group)?.version ?? "v1";
     }
 
     private groups(): unknown {
@@ -88,7 +99,7 @@ export class KubeFake extends FakeApi<KubeState> {
             kind: "APIGroupList",
             apiVersion: "v1",
             groups: this.groupNames().map((name) => {
-                const v = { groupVersion: `${name}/v1`, version: "v1" };
+                const v = { groupVersion: `${name}/${this.versionOf(name)}`, version: this.versionOf(name) };
                 return { name, versions: [v], preferredVersion: v };
             }),
         };
@@ -96,13 +107,13 @@ export class KubeFake extends FakeApi<KubeState> {
 
     private resources(group: string): unknown {
         const list: unknown[] = [];
-        for (const [name, d] of Object.entries(RESOURCES).filter(([, d]) => d.group === group)) {
+        for (const [name, d] of Object.entries(this.defs()).filter(([, d]) => d.group === group)) {
             list.push({ name, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs, shortNames: d.short });
             for (const [sub, x] of Object.entries(d.sub ?? {})) {
                 list.push({ name: `${name}/${sub}`, singularName: "", namespaced: d.namespaced, group: x.group, version: x.version, kind: x.kind, verbs: x.verbs });
             }
         }
-        return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group ? `${group}/v1` : "v1", resources: list };
+        return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group ? `${group}/${this.versionOf(group)}` : "v1", resources: list };
     }
 
     private objectRoute(req: Req, group: string, rest: string[]): Route {
@@ -112,7 +123,7 @@ export class KubeFake extends FakeApi<KubeState> {
             rest = rest.slice(2);
         }
         const [resource, name, sub, ...extra] = rest;
-        const d = RESOURCES[resource];
+        const d = this.defs()[resource];
         if (!d || d.group !== group || extra.length) throw new Violation(`unknown resource path ${req.path}`, 404);
         if (ns && !d.namespaced) throw new Violation(`${resource} is not namespaced`, 404);
         const verb = name === undefined ? (req.method === "GET" ? "list" : req.method) : sub ? `${sub}.${req.method}` : req.method;
@@ -195,7 +206,7 @@ export class KubeFake extends FakeApi<KubeState> {
         this.remove(resource, m.namespace ?? "", m.name);
         this.effect(`${resource}.delete`, `${m.namespace ?? ""}/${m.name}`, "deleted");
         if (!dependents) return;
-        for (const r of Object.keys(RESOURCES)) {
+        for (const r of Object.keys(this.defs())) {
             for (const o of this.list(r)) {
                 if ((o.metadata.ownerReferences ?? []).some((ref: any) => ref.uid === m.uid)) this.cascade(r, o, true);
             }

@@ -4,6 +4,8 @@ import { Violation } from "./http";
 
 export interface ResDef {
     readonly group: string;
+    /** The served version; default v1 (a CustomResourceDefinition's is its first served one). */
+    readonly version?: string;
     readonly kind: string;
     readonly namespaced: boolean;
     readonly singular: string;
@@ -34,9 +36,11 @@ export const RESOURCES: Record<string, ResDef> = {
     daemonsets: { ...WORKLOAD, kind: "DaemonSet", singular: "daemonset", short: ["ds"] },
     jobs: { ...JOB, kind: "Job", singular: "job", short: [] },
     cronjobs: { ...JOB, kind: "CronJob", singular: "cronjob", short: ["cj"] },
+    // Read-only: the cluster policy check asks whether a policy kind's CRD exists (kubeCrds.ts).
+    customresourcedefinitions: { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", namespaced: false, singular: "customresourcedefinition", short: ["crd", "crds"], verbs: ["get", "list"] },
 };
 
-export const gvOf = (d: ResDef) => (d.group ? `${d.group}/v1` : "v1");
+export const gvOf = (d: ResDef) => (d.group ? `${d.group}/${d.version ?? "v1"}` : "v1");
 
 /** The API server omits empty label and annotation maps. */
 export function prune(obj: any): void {

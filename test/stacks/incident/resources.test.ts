@@ -73,6 +73,17 @@ describe("pod isolation", () => {
         expect(declared(detach)).toEqual({ kind: "isolation", script: "detach" });
         expect(declared(plan.one("/pods/default/policy-check"))).toEqual({ kind: "check", script: "policy-check" });
     });
+
+    it("checks the cluster-wide policies per namespace and the firewall policies per node, and the verdict waits for both", () => {
+        const cluster = plan.one("/pods/default/cluster-policy-check");
+        const firewall = plan.one(`/vm/${SAMPLE_NODE}/firewall-check`);
+        expect(declared(cluster)).toEqual({ kind: "check", script: "cluster-policy-check" });
+        expect(declared(firewall)).toEqual({ kind: "check", script: "firewall-check" });
+        // After the node's cut-off; only the verdict, the update's last step, waits for it.
+        expect(plan.waits(firewall, plan.one(`/vm/${SAMPLE_NODE}/tag`))).toBe(true);
+        const verdict = plan.one("/isolation/verdict");
+        for (const c of [cluster, firewall]) expect(plan.waits(verdict, c), c.name).toBe(true);
+    });
 });
 
 describe("cordon and drain", () => {
