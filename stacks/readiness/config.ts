@@ -19,6 +19,8 @@ export interface ReadinessConfig {
     readonly clusters: readonly string[];
     readonly notificationRateLimitSeconds: number;
     readonly cpu: { readonly threshold: number; readonly durationSeconds: number };
+    /** The least-privilege responder role and ClusterRole; unset: not declared. */
+    readonly responder?: { readonly roleId: string; readonly kubeContext: string; readonly clusterRole: string; readonly group?: string };
 }
 
 /**
@@ -60,5 +62,8 @@ export function parseReadinessConfig(all: Record<string, string>): ReadinessConf
         clusters: d.clusters,
         notificationRateLimitSeconds: d.notificationRateLimit,
         cpu: { threshold: d.cpu.threshold, durationSeconds: d.cpu.duration },
+        ...(d.responder
+            ? { responder: { roleId: d.responder.roleId, kubeContext: d.responder.context, clusterRole: d.responder.clusterRole, ...(d.responder.group ? { group: d.responder.group } : {}) } }
+            : {}),
     };
 }

@@ -1,11 +1,48 @@
 import { z } from "zod";
 import { parseNet } from "../../core/ipNet";
-import { GCE_NAME } from "../../components/naming";
+import { GCE_NAME, K8S_DNS_SUBDOMAIN } from "../../components/naming";
 
 /** The zod schema of every `quarantine-readiness:*` key; `config.ts` runs it and words the refusals. */
 
 const EMAIL = /^[^\s@"'`$\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const TOPIC = /^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/topics\/[A-Za-z][-A-Za-z0-9_.~+%]{2,254}$/;
+
+// IAM: "3 to 64 characters: letters, digits, underscores and periods"
+// (https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/create).
+const ROLE_ID = /^[A-Za-z0-9_.]{3,64}$/;
+// As the incident program checks kubernetes:context (stacks/config.ts).
+const KUBE_CONTEXT = /^[A-Za-z0-9_.@:][-A-Za-z0-9_.@:/]{0,252}$/;
+const GROUP = /^[^\s"'`$\\]{1,256}$/;
+const CONTEXT_EXAMPLE = "e.g. pulumi config set --path 'quarantine-readiness:responder.context' gke_acme-prod_us-central1_prod";
+
+/** The least-privilege responder role (issue #13.6); unset, none is declared. */
+const responder = z
+    .object(
+        {
+            roleId: z
+                .string({ error: "must be a string: an IAM custom role id, e.g. quarantineResponder" })
+                .regex(ROLE_ID, { message: "is not an IAM custom role id (3-64 letters, digits, '_' or '.'), e.g. quarantineResponder" })
+                .default("quarantineResponder"),
+            // Required: the ClusterRole must never land on whatever cluster the shell points at.
+            context: z
+                .string({ error: (i) => (i.input === undefined ? `is required: the kubeconfig context of the cluster the ClusterRole goes in, ${CONTEXT_EXAMPLE}` : `must be a string: a kubeconfig context, ${CONTEXT_EXAMPLE}`) })
+                .regex(KUBE_CONTEXT, { message: `is not a kubeconfig context name, ${CONTEXT_EXAMPLE}` }),
+            clusterRole: z
+                .string({ error: "must be a string: a Kubernetes name, e.g. quarantine-responder" })
+                .max(253, { message: "is longer than a Kubernetes name (253), e.g. quarantine-responder" })
+                .regex(K8S_DNS_SUBDOMAIN, { message: "is not a Kubernetes name (lowercase letters, digits, '-', '.'), e.g. quarantine-responder" })
+                .default("quarantine-responder"),
+            group: z
+                .string({ error: "must be a string: a Kubernetes group, e.g. gke-responders@acme.com" })
+                .regex(GROUP, { message: "is not a Kubernetes group name (no spaces or quotes), e.g. gke-responders@acme.com" })
+                // Every authenticated caller is in system:authenticated: binding it gives everyone the role.
+                .refine((g) => !g.startsWith("system:"), { message: "is a Kubernetes system group: binding it would give the responder role to every member, e.g. gke-responders@acme.com" })
+                .optional(),
+        },
+        { error: `must be an object {roleId, context, clusterRole, group}, ${CONTEXT_EXAMPLE}` },
+    )
+    .strict()
+    .optional();
 
 /** `5m`, `2h`: minutes or hours, as seconds. */
 const duration = (example: string, minSeconds: number, what: string) =>
@@ -74,5 +111,6 @@ export const schema = z
             })
             .strict()
             .default({ threshold: 0.9, duration: 900 }),
+        responder,
     })
     .strict();

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AUDITED_SERVICES, AuditLogs } from "../../components/readiness/auditLogs";
 import { DetectionAlerts } from "../../components/readiness/detectionAlerts";
 import { NotificationChannels } from "../../components/readiness/notificationChannels";
+import { ResponderRole } from "../../components/readiness/responderRole";
 import { SIGNALS, type SignalContext } from "../../components/readiness/signals";
 import { ConfigError, parseReadinessConfig, type ReadinessConfig } from "./config";
 
@@ -16,11 +17,16 @@ export interface ReadinessOutputs {
     readonly alertPolicies: pulumi.Output<Record<string, string>>;
     /** Signals left out by this config, and why. */
     readonly signalsNotDeclared: readonly string[];
+    /** The responder custom role (`projects/<project>/roles/<id>`), when `responder` is set. */
+    readonly responderRole?: pulumi.Output<string>;
+    /** Its permissions, as granted. */
+    readonly responderPermissions?: readonly string[];
 }
 
 /**
  * The readiness program, run once per project before anything happens (issue #13): Data Access
- * logs the signals need, the notification channels, and one alert policy per signal. Config is
+ * logs the signals need, the notification channels, one alert policy per signal, and (with
+ * `responder`) the least-privilege responder role. Config is
  * validated in full before anything is registered.
  */
 export function readiness(): ReadinessOutputs {
@@ -59,11 +65,22 @@ export function declareReadiness(cfg: ReadinessConfig): ReadinessOutputs {
         // A policy over Data Access entries matches nothing until they are logged.
         { dependsOn: audit.configs },
     );
+    // What an incident stack needs and nothing more (issue #13.6), for the responders to be granted.
+    const responder = cfg.responder
+        ? new ResponderRole("readiness/responder", {
+              project: cfg.project,
+              roleId: cfg.responder.roleId,
+              kubeContext: cfg.responder.kubeContext,
+              clusterRoleName: cfg.responder.clusterRole,
+              group: cfg.responder.group,
+          })
+        : undefined;
     return {
         auditedServices: AUDITED_SERVICES,
         auditConfigsReplaced: audit.replaced,
         notificationChannels: channels.ids,
         alertPolicies: alerts.policyNames,
         signalsNotDeclared: notDeclared,
+        ...(responder ? { responderRole: responder.roleName, responderPermissions: responder.permissions } : {}),
     };
 }

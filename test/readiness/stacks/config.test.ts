@@ -44,6 +44,7 @@ describe("parseReadinessConfig", () => {
             clusters: ["prod"],
             notificationRateLimitSeconds: 300,
             cpu: { threshold: 0.9, durationSeconds: 900 },
+            responder: { roleId: "quarantineResponder", kubeContext: "gke_acme-prod_us-central1_prod", clusterRole: "quarantine-responder", group: "gke-responders@acme.com" },
         });
     });
 
@@ -71,7 +72,7 @@ describe("parseReadinessConfig", () => {
         [{ "quarantine-readiness:cpu": JSON.stringify({ threshold: 1.5 }) }, "quarantine-readiness:cpu.threshold 1.5 is not a fraction of allocatable CPU above 0 and at most 1, e.g. 0.9"],
         [{ "quarantine-readiness:cpu": JSON.stringify({ threshold: 0 }) }, "quarantine-readiness:cpu.threshold 0 is not a fraction of allocatable CPU above 0 and at most 1, e.g. 0.9"],
         [{ "quarantine-readiness:cpu": JSON.stringify({ treshold: 0.8 }) }, "quarantine-readiness:cpu.treshold is not a known setting; known: threshold, duration"],
-        [{ "quarantine-readiness:trustedCidr": '["10.0.0.0/8"]' }, "quarantine-readiness:trustedCidr is not a known setting; known: notifications, trustedCidrs, clusters, notificationRateLimit, cpu"],
+        [{ "quarantine-readiness:trustedCidr": '["10.0.0.0/8"]' }, "quarantine-readiness:trustedCidr is not a known setting; known: notifications, trustedCidrs, clusters, notificationRateLimit, cpu, responder"],
         [{ "gcp:project": "Acme" }, 'gcp:project "Acme" is not a GCP project id, e.g. acme-prod'],
         [{ "gcp:project": "" }, "gcp:project (unset) is required: the project whose audit logs and alerts this stack declares, e.g. pulumi config set gcp:project acme-prod"],
     ])("refuses %j", (bad, problem) => {
