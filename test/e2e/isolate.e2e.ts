@@ -1,15 +1,12 @@
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_NODE, sampleCluster } from "../../tools/mockEngine/sampleCluster";
-import { CLUSTER_BINARIES, KUBERNETES_PROVIDER, PULUMI_BINARIES, skipReason } from "./harness/bin";
-import { startControlPlane, type ControlPlane } from "./harness/controlPlane";
-import { startGoogleFakes, type GoogleFakes } from "./harness/googleFakes";
-import { CONTEXT, evictions, getJson, MANAGED_POD, OTHER_NODE, pods, scenarioObjects, setExampleConfig } from "./harness/isolateScenario";
-import { waitFor, type RunResult } from "./harness/proc";
-import { COMMAND_STAND_IN, GCP_STAND_IN, KUBERNETES, RANDOM_STAND_IN } from "./harness/pulumiCli";
-import { newProject, type Project } from "./harness/stack";
+import { SAMPLE_NODE } from "../../tools/mockEngine/sampleCluster";
+import type { ControlPlane } from "./harness/controlPlane";
+import type { GoogleFakes } from "./harness/googleFakes";
+import { MIG, POD, skipE2e, startIncident, text, UP_TIMEOUT_MS, ZONE, type IncidentWorld } from "./harness/incident";
+import { evictions, getJson, MANAGED_POD, OTHER_NODE, pods } from "./harness/isolateScenario";
+import { waitFor } from "./harness/proc";
+import type { Project } from "./harness/stack";
 
 // Issue 12, scenario 1: `isolate`, after-drain, the way README.md's walkthrough runs it. The real
 // CLI runs the real program on a real control plane (kwok nodes); Google Cloud is the Compute,
@@ -17,61 +14,39 @@ import { newProject, type Project } from "./harness/stack";
 // the commands run. Every assertion is on the cluster or the fakes afterwards, never on the
 // CLI's progress output. Run: npx vitest run --config vitest.e2e.config.mts test/e2e/isolate.e2e.ts
 
-const ZONE = "us-central1-a";
 const TAG = "quarantine-42";
-const POD = "compromised-pod";
-const MIG = `${ZONE}/gke-cluster-pool-1-abcdeffff-grp`;
-const UP_TIMEOUT_MS = 480_000;
-const skip = skipReason("isolate.e2e", [...PULUMI_BINARIES, ...CLUSTER_BINARIES, KUBERNETES_PROVIDER]);
-const text = (r: RunResult) => `${r.stdout}\n${r.stderr}`;
+const skip = skipE2e("isolate.e2e");
 
 /** `pulumi stack export`'s resources with their outputs. */
 async function stackResources(project: Project): Promise<{ urn: string; type: string; outputs: Record<string, any> }[]> {
     return JSON.parse((await project.cli.ok(["stack", "export", "--show-secrets"])).stdout).deployment?.resources ?? [];
 }
 
-/** The CLI's output beside the project copy, for a post-mortem (kept with QUARANTINE_E2E_KEEP=1). */
-function keep(project: Project, name: string, r: RunResult): RunResult {
-    writeFileSync(path.join(project.dir, "..", `${name}.log`), text(r));
-    return r;
-}
-
 describe.skipIf(skip !== undefined)("scenario 1: isolate after-drain, then destroy", () => {
+    let world: IncidentWorld;
     let cp: ControlPlane;
     let gcp: GoogleFakes;
     let project: Project;
     /** Whether `--policy-pack policies` ran under this CLI and language host (see the preview test). */
     let policyPack = true;
     let outputs: Record<string, any> = {};
-    const vm = () => gcp.compute.instance(ZONE, SAMPLE_NODE)!;
+    const vm = () => world.vm();
 
     beforeAll(async () => {
-        gcp = await startGoogleFakes(sampleCluster());
-        cp = await startControlPlane({ context: CONTEXT, auditLog: true, stages: [path.join(__dirname, "harness/kwok-capture-stage.yaml")] });
-        await cp.seed(scenarioObjects());
-        await waitFor("sample pods Running", 90_000, async () => {
-            const p = await pods(cp);
-            const running = [`default/${POD}`, `${MANAGED_POD.namespace}/${MANAGED_POD.name}`].every((k) => p[k]?.phase === "Running");
-            return running && Object.keys(p).length === 2 ? true : undefined;
-        });
-        project = await newProject({ kubeconfigPath: cp.kubeconfigPath, plugins: [KUBERNETES, COMMAND_STAND_IN, GCP_STAND_IN, RANDOM_STAND_IN], env: gcp.env });
-        expect((await project.stackInit("incident-42")).code).toBe(0);
-        await setExampleConfig(project);
+        // The example stack's config on scenario 1's cluster (harness/incident.ts).
+        world = await startIncident();
+        ({ cp, gcp, project } = world);
     });
 
-    afterAll(async () => {
-        project?.cleanup();
-        await cp?.stop();
-        await gcp?.close();
-    });
+    afterAll(async () => world?.close());
 
     it("preview --diff (with the policy pack if it runs) changes nothing", async () => {
-        let r = keep(project, "preview-policy-pack", await project.preview({ policyPack: true, timeoutMs: 300_000 }));
+        let r = world.keep("preview-policy-pack", await project.preview({ policyPack: true, timeoutMs: 300_000 }));
         if (r.code !== 0 && /policy pack .* failed to start/.test(text(r))) {
             // Recorded, not hidden: the reason is printed for the report, and the run goes on without it.
             console.warn(`isolate.e2e: preview --policy-pack policies failed (exit ${r.code}); running without the pack:\n${text(r).slice(-3000)}`);
             policyPack = false;
-            r = keep(project, "preview", await project.preview({ timeoutMs: 300_000 }));
+            r = world.keep("preview", await project.preview({ timeoutMs: 300_000 }));
         }
         expect(r.code, text(r)).toBe(0);
         expect(await cp.kubectlOk(["get", "networkpolicies", "-A", "-o", "name"])).toBe("");
@@ -82,7 +57,7 @@ describe.skipIf(skip !== undefined)("scenario 1: isolate after-drain, then destr
 
     it("up --yes: pod labelled and selected by the deny-all, other pods evicted, node cordoned, VM cut off, evidence taken", async () => {
         const t0 = Date.now();
-        const r = keep(project, "up", await project.up({ policyPack, timeoutMs: UP_TIMEOUT_MS }));
+        const r = world.keep("up", await project.up({ policyPack, timeoutMs: UP_TIMEOUT_MS }));
         console.log(`isolate.e2e: pulumi up took ${((Date.now() - t0) / 1000).toFixed(1)} s (exit ${r.code}, policy pack ${policyPack ? "on" : "off"})`);
         const o = await project.outputs();
         outputs = o.values ?? {};
@@ -175,7 +150,7 @@ describe.skipIf(skip !== undefined)("scenario 1: isolate after-drain, then destr
     it("destroy --yes: node, pod labels, VM tags and IP restored; deny rules gone; snapshots, bucket and manifest kept", async () => {
         const ipBefore = "203.0.113.7";
         const t0 = Date.now();
-        const r = keep(project, "destroy", await project.destroy({ timeoutMs: UP_TIMEOUT_MS }));
+        const r = world.keep("destroy", await project.destroy({ timeoutMs: UP_TIMEOUT_MS }));
         console.log(`isolate.e2e: pulumi destroy took ${((Date.now() - t0) / 1000).toFixed(1)} s (exit ${r.code})`);
         expect(r.code, text(r)).toBe(0);
 

@@ -125,10 +125,12 @@ export const bucketObject: ResourceType = {
     defaults: { deletionPolicy: "DELETE" },
     validate: (i) => [
         ...OBJECT_ALL.filter((k) => !OBJECT_SUPPORTED.includes(k) && i[k] !== undefined).map((k) => ({ property: k, reason: `${k} is not implemented by the gcp stand-in` })),
-        ...(i.content === undefined ? [{ property: "content", reason: "the gcp stand-in needs content (source is not implemented)" }] : []),
     ],
     async create(inputs) {
         const i = reveal(inputs);
+        // Not a check failure: under --continue-on-error an unknown `content` (it depends on a failed
+        // resource) reaches check as no key at all, and a check failure is fatal to the whole update.
+        if (i.content === undefined) throw new Error("the gcp stand-in needs content (source is not implemented)");
         return doing(`Error uploading object ${i.name}`, async () => {
             const url = `${storageRoot()}upload/storage/v1/b/${enc(i.bucket)}/o?uploadType=media&name=${enc(i.name)}`;
             const api = await call("POST", url, undefined, { raw: String(i.content), contentType: i.contentType ?? "text/plain; charset=utf-8" });

@@ -72,6 +72,17 @@ function outputsOf(inputs: Bag, bytes: Buffer): Bag {
     };
 }
 
+/**
+ * The random bytes, or, for a test that must know a name before it exists (a bucket name taken
+ * first), the hex in QUARANTINE_FAKE_RANDOM_HEX: not something the real provider has.
+ */
+function bytesFor(n: number): Buffer {
+    const fixed = process.env.QUARANTINE_FAKE_RANDOM_HEX;
+    if (!fixed) return randomBytes(n);
+    if (!new RegExp(`^[0-9a-f]{${2 * n}}$`).test(fixed)) throw new Error(`QUARANTINE_FAKE_RANDOM_HEX ${JSON.stringify(fixed)} is not ${n} bytes of lowercase hex`);
+    return Buffer.from(fixed, "hex");
+}
+
 export function makeProvider(): provider.Provider {
     return {
         version: VERSION,
@@ -88,7 +99,7 @@ export function makeProvider(): provider.Provider {
         },
         create: async (urn, inputs) => {
             requireRandomId(urn);
-            const outs = outputsOf(inputs, randomBytes(Number(reveal(inputs.byteLength))));
+            const outs = outputsOf(inputs, bytesFor(Number(reveal(inputs.byteLength))));
             return { id: outs.id, outs };
         },
         // random_id's Read only re-derives the encodings from the state: the state as it is.
