@@ -26,7 +26,7 @@ export class IsolationVerdict extends pulumi.ComponentResource {
         this.verdict = shellCommand(
             `${name}/verdict`,
             {
-                step: "Fail the update if a NetworkPolicy defeats the pods' deny-all (after everything else has run)",
+                step: "Fail the update if a policy defeats the pods' deny-all or the node's deny rules (after everything else has run)",
                 destroy: "nothing to undo: a read-only check",
                 kind: "check",
                 script: "isolation-verdict",
