@@ -51,6 +51,8 @@ export interface IncidentOptions {
     config?: Record<string, string>;
 }
 
+const CONTROLLERS = new Set(["ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]);
+
 export async function startIncident(opts: IncidentOptions = {}): Promise<IncidentWorld> {
     const objects = opts.objects ?? scenarioObjects();
     const gcp = await startGoogleFakes(sampleCluster());
@@ -59,8 +61,18 @@ export async function startIncident(opts: IncidentOptions = {}): Promise<Inciden
     try {
         cp = await startControlPlane({ context: CONTEXT, auditLog: true, stages: [path.join(__dirname, "kwok-capture-stage.yaml")] });
         const c = cp;
-        await c.seed(objects);
+        // Pods first, controllers once the pods run: a ReplicaSet whose first sync comes before its
+        // informer has seen the seeded (orphan) pods creates one of its own, then deletes one of
+        // the two, sometimes the seeded one, and the scenario's names no longer exist.
+        const controller = (o: Record<string, any>) => CONTROLLERS.has(o.kind);
+        await c.seed(objects.filter((o) => !controller(o)));
         const seeded = objects.filter((o) => o.kind === "Pod").map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+        const running = async () => {
+            const p = await pods(c);
+            return seeded.every((k) => p[k]?.phase === "Running");
+        };
+        await waitFor("seeded pods Running before their controllers", 90_000, async () => (await running()) || Promise.reject(new Error("not yet")));
+        await c.seed(objects.filter(controller));
         await waitFor("seeded pods Running", 90_000, async () => {
             const p = await pods(c);
             if (seeded.every((k) => p[k]?.phase === "Running") && Object.keys(p).length === seeded.length) return true;
