@@ -55,7 +55,6 @@ describe.skipIf(skip !== undefined)("scenario 4: two incidents on one node", () 
     // FINDING (see test/e2e/README.md): 43's NodePatch cordon fails, "Server-Side Apply field conflict
     // ... conflict with "quarantine-42": .metadata.annotations.pulumi.com/patchFieldManager", and
     // the engine then starts no new step: no drain, no quarantine-43 tag, no remove-external-ip.
-    it.todo("up incident-43 on a node incident-42 holds succeeds and tags the VM quarantine-43 (it fails: SSA conflict on the pulumi.com/patchFieldManager annotation)");
-    it.todo("destroy incident-42: the node stays cordoned, tagged quarantine-43, without external IP, deletion protection on, 43's NetworkPolicy intact (unreachable until 43's up succeeds)");
-    it.todo("destroy incident-43 then gives the node back (unreachable until 43's up succeeds)");
+    // Not asserted until that is fixed: 43's own cut-off, and destroying 42 while 43 holds the
+    // node (test/e2e/README.md, Findings).
 });
