@@ -78,15 +78,20 @@ describe.concurrent("a drain blocked by a PodDisruptionBudget", () => {
     }, 60_000);
 });
 
+/** A pod without a controller on the node, as someone's `kubectl run` debug shell leaves one. */
+function withBarePod(f: Fakes): void {
+    f.kube.put("pods", {
+        metadata: { name: "debug-shell", namespace: "default", labels: { run: "debug-shell" } },
+        spec: { nodeName: SAMPLE_NODE, containers: [{ name: "sh", image: "busybox" }] },
+        status: { phase: "Running" },
+    });
+}
+
 describe("a drain that meets an unmanaged pod", () => {
     it("leaves it on the node, never deleted for good, names it, and does not fail the update", async () => {
         const s = sampleCluster();
         const f = await start(s);
-        f.kube.put("pods", {
-            metadata: { name: "debug-shell", namespace: "default", labels: { run: "debug-shell" } },
-            spec: { nodeName: SAMPLE_NODE, containers: [{ name: "sh", image: "busybox" }] },
-            status: { phase: "Running" },
-        });
+        withBarePod(f);
         const q = new Quarantine(blocked, f);
         await drainOnly(q);
         const run = q.runs[q.runs.length - 1];
@@ -99,11 +104,7 @@ describe("a drain that meets an unmanaged pod", () => {
 
     it("still evicts the managed pods beside it, through the eviction API", async () => {
         const f = await start(sampleCluster());
-        f.kube.put("pods", {
-            metadata: { name: "debug-shell", namespace: "default", labels: { run: "debug-shell" } },
-            spec: { nodeName: SAMPLE_NODE, containers: [{ name: "sh", image: "busybox" }] },
-            status: { phase: "Running" },
-        });
+        withBarePod(f);
         const q = new Quarantine(blocked, f);
         await drainOnly(q);
         // kubectl drain alone refuses the whole node over one bare pod and evicts nothing.
