@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { LABELS } from "../core/labels";
 import { IncidentNames } from "../core/incidentNames";
+import { hostPodOverrides } from "./hostPod";
 import { isK8sSubdomain, shortHash } from "./naming";
 import { shellCommand } from "./shell";
 
@@ -55,33 +55,9 @@ export const HOST_COMMANDS = [
 /** Image references the capture pod accepts (a registry path, a tag and/or a digest). */
 export const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._/:@-]*$/;
 
-/**
- * The capture pod's overrides for `kubectl run`: privileged, host PID and network, the host's `/`
- * mounted, pinned to the node, tolerating every taint, and labelled `quarantine=true` so the
- * drain that runs beside it skips it instead of failing on an unmanaged pod.
- */
+/** The capture pod's overrides for `kubectl run`: a host pod (hostPod.ts) running HOST_COMMANDS. */
 export function capturePodOverrides(incident: string, node: string, image: string): string {
-    return JSON.stringify({
-        apiVersion: "v1",
-        metadata: { labels: { [LABELS.quarantine]: "true", "quarantine/capture": incident } },
-        spec: {
-            nodeName: node,
-            hostPID: true,
-            hostNetwork: true,
-            restartPolicy: "Never",
-            tolerations: [{ operator: "Exists" }],
-            volumes: [{ name: "host", hostPath: { path: "/" } }],
-            containers: [
-                {
-                    name: "capture",
-                    image,
-                    command: ["chroot", "/host", "/bin/sh", "-c", HOST_COMMANDS],
-                    securityContext: { privileged: true },
-                    volumeMounts: [{ name: "host", mountPath: "/host" }],
-                },
-            ],
-        },
-    });
+    return hostPodOverrides({ incident, role: "capture", node, image, script: HOST_COMMANDS });
 }
 
 /** How long the node's cut-off waits, at most, for its volatile-state capture pod to finish. */

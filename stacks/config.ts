@@ -31,6 +31,8 @@ export interface QuarantineConfig {
     readonly imageExclude: readonly PodRef[];
     readonly level: Level;
     readonly nodeIsolation: NodeIsolationMode;
+    /** Drop the node's traffic to the metadata server through a host firewall rule, before the cut-off. */
+    readonly node: { readonly blockMetadata: boolean };
     /** kubectl duration for the drain, e.g. `5m`. */
     readonly drainTimeout: string;
     /** Remove the pod's other labels so no existing NetworkPolicy or Service still selects it. */
@@ -145,6 +147,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         imageExclude: d.imageExclude,
         level: d.level,
         nodeIsolation: d.nodeIsolation,
+        node: d.node,
         drainTimeout: d.drainTimeout,
         detachLabels: d.detachLabels,
         cluster: d.cluster,

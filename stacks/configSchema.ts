@@ -151,6 +151,15 @@ export const schema = z
         nodeIsolation: z
             .enum(NODE_ISOLATION, { error: `must be one of ${NODE_ISOLATION.join(" | ")}, e.g. after-drain` })
             .default("after-drain"),
+        node: z
+            .object({
+                // A host-level attacker keeps the node's service account tokens: VPC firewall rules
+                // can't filter the metadata server. Off by default: it changes the host under
+                // investigation, and the node's own pulls from Artifact Registry need its tokens.
+                blockMetadata: z.boolean({ error: "must be true or false, e.g. true" }).default(false),
+            })
+            .strict()
+            .default({ blockMetadata: false }),
         drainTimeout: z
             .string({ error: "must be a string: seconds or minutes, e.g. 300s or 5m" })
             .regex(/^([1-9][0-9]{0,3}s|[1-9][0-9]?m)$/, { message: "is not a drain timeout: seconds or minutes, e.g. 300s or 5m" })

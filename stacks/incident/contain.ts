@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as command from "@pulumi/command";
 import { Bastion } from "../../components/bastion";
 import { CordonDrain } from "../../components/cordonDrain";
+import { HostGuard } from "../../components/hostGuard";
 import { QuarantineFirewall } from "../../components/quarantineFirewall";
 import { type IncidentNames } from "../../core/incidentNames";
 import { shortHash } from "../../components/naming";
@@ -32,6 +33,8 @@ export interface Containment {
     readonly cutOff: Record<string, pulumi.Output<string>>;
     /** Per node, the firewall policy check: it reports, after the cut-off, and holds nothing up. */
     readonly checks: command.local.Command[];
+    /** Per node with a host guard, what its metadata block and conntrack flush reported. */
+    readonly hostGuard: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -106,9 +109,13 @@ export function isolateNodes(
     const drains: Record<string, pulumi.Output<string>> = {};
     const cutOff: Record<string, pulumi.Output<string>> = {};
     const checks: command.local.Command[] = [];
+    const hostGuard: Record<string, pulumi.Output<string>> = {};
     for (const node of found.nodes) {
         // A name that now belongs to another pod (replacedBy) is not isolated, so not waited for.
-        const keys = node.pods.filter((p) => !p.replacedBy).map((p) => `${p.ref.namespace}/${p.ref.name}`);
+        const ours = node.pods.filter((p) => !p.replacedBy);
+        const keys = ours.map((p) => `${p.ref.namespace}/${p.ref.name}`);
+        const guard = hostGuardOf(cfg, found, names, node.name, ours, pods);
+        if (guard) hostGuard[node.name] = guard.outcome;
         const drain = new CordonDrain(`${id}/node/${node.name}`, {
             names,
             node: node.name,
@@ -128,7 +135,8 @@ export function isolateNodes(
             firewallRules: (node.networks ?? [node.network]).flatMap((net) => firewalls.get(net)!.denyRules),
             cutOffAfter: [
                 ...keys.flatMap((k) => pods.isolated.get(k)!),
-                ...(immediate ? [] : [drain.drain, ...beforeCutOff(node.name)]),
+                // Immediate: the guard runs beside the cut-off and may find the node already gone dark.
+                ...(immediate ? [] : [drain.drain, ...beforeCutOff(node.name), ...(guard?.steps ?? [])]),
             ],
         });
         drains[node.name] = drain.drain.stdout;
@@ -139,5 +147,25 @@ export function isolateNodes(
         oneWay.push(...vm.oneWay, `drained ${node.name}: evicted pods were rescheduled on other nodes and do not come back`);
     }
 
-    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains, cutOff, checks };
+    return { podIsolated: [...new Set([...pods.isolated.values()].flat())], nodeIsolated, bastions, oneWay, drains, cutOff, checks, hostGuard };
+}
+
+/**
+ * The node's host guard, when it has something to do: the metadata block when asked for, and the
+ * conntrack flush of the pods' addresses unless the cluster is known to run Dataplane V2, whose
+ * per-packet policy needs none (an unnamed cluster may be Calico: the flush is harmless on V2).
+ */
+function hostGuardOf(cfg: QuarantineConfig, found: Incident, names: IncidentNames, node: string, ours: Incident["pods"], pods: PodContainment): HostGuard | undefined {
+    const flushed = found.cluster?.dataplaneV2 ? [] : ours.filter((p) => (p.ips ?? []).length > 0);
+    if (!cfg.node.blockMetadata && flushed.length === 0) return undefined;
+    return new HostGuard(`${names.id}/guard/${node}`, {
+        names,
+        kubeContext: cfg.kubeContext,
+        node,
+        image: cfg.capture.debugImage,
+        namespace: cfg.capture.namespace,
+        blockMetadata: cfg.node.blockMetadata,
+        flushIps: flushed.flatMap((p) => p.ips ?? []),
+        flushAfter: flushed.flatMap((p) => pods.isolated.get(`${p.ref.namespace}/${p.ref.name}`) ?? []),
+    });
 }

@@ -7,7 +7,6 @@ import { isDestructive } from "../../core/levels";
 import type { PodRef, QuarantineConfig } from "../config";
 import {
     controllerOf,
-    groupIncident,
     inspectCluster,
     parsePod,
     resolveWorkload,
@@ -19,6 +18,7 @@ import {
     type WorkloadFacts,
     DiscoveryError,
 } from "./facts";
+import { groupIncident } from "./group";
 import { checkWorkloadAction, refuseClusterWide, warnClusterWidePods } from "./clusterWide";
 import { refuseOtherCluster } from "./nodeExposure";
 import { readVm } from "./readVm";

@@ -28,6 +28,8 @@ export interface PodFacts {
     readonly owner?: OwnerRef;
     /** What lets it reach past NetworkPolicy or its sandbox (hostNetwork, privileged, …); unset when nothing does. */
     readonly hostAccess?: readonly string[];
+    /** Its own IPs (not a hostNetwork pod's, which are the node's), each a valid address: the conntrack flush's targets. */
+    readonly ips?: readonly string[];
     /** The top workload owning it, resolved for the destructive levels; unset for a bare pod. */
     readonly workload?: WorkloadFacts;
 }
@@ -77,6 +79,11 @@ export interface ClusterFacts {
     /** `enforced` when NetworkPolicy is on or Dataplane V2 enforces it natively. */
     readonly networkPolicy: "enforced";
     readonly network: string;
+    /**
+     * Dataplane V2 (Cilium) judges every packet against the current policy; with Calico, flows
+     * already in the node's conntrack table outlive a policy change until they are flushed.
+     */
+    readonly dataplaneV2?: boolean;
 }
 
 export interface Incident {
@@ -104,7 +111,7 @@ interface RawPod {
         deletionTimestamp?: string;
     };
     spec?: { nodeName?: string } & PodSpecForHostAccess;
-    status?: { phase?: string };
+    status?: { phase?: string; podIP?: string; podIPs?: { ip?: string }[] };
 }
 
 export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
@@ -115,6 +122,7 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
         );
     }
     const hostAccess = hostAccessOf(raw.spec);
+    const ips = raw.spec?.hostNetwork ? [] : podIps(raw.status);
     return {
         ref,
         ...(raw.metadata?.uid ? { uid: raw.metadata.uid } : {}),
@@ -123,7 +131,20 @@ export function parsePod(ref: PodRef, index: number, raw: RawPod): PodFacts {
         labels: raw.metadata?.labels ?? {},
         owner: controllerOf(raw.metadata),
         ...(hostAccess.length > 0 ? { hostAccess } : {}),
+        ...(ips.length > 0 ? { ips } : {}),
     };
+}
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+const IPV6 = /^[0-9a-f:]{2,39}$/i;
+
+/**
+ * The pod's addresses from its status, kept only when each is an IPv4 or IPv6 address: they
+ * become `conntrack` arguments on the node, and the status is the kubelet's to write.
+ */
+export function podIps(status: RawPod["status"]): string[] {
+    const all = [...(status?.podIPs ?? []).map((p) => p.ip ?? ""), status?.podIP ?? ""].filter(Boolean);
+    return [...new Set(all)].filter((ip) => IPV4.test(ip) || (IPV6.test(ip) && ip.includes(":")));
 }
 
 /**
@@ -272,26 +293,5 @@ export function inspectCluster(name: string, raw: RawCluster): ClusterFacts {
             `quarantine:cluster ${name} does not enforce NetworkPolicy (network policy off, datapath ${raw.datapathProvider || "legacy"}): a deny-all policy would be a silent no-op; enable it (gcloud container clusters update ${name} --enable-network-policy) or use Dataplane V2`,
         );
     }
-    return { name, networkPolicy: "enforced", network: raw.network };
-}
-
-/**
- * Attaches pods to their nodes. Each node appears once however many pods share it, and each disk
- * once even when it is attached read-only to several nodes (its first node snapshots it); each
- * workload once however many of its pods are quarantined.
- */
-export function groupIncident(
-    pods: readonly PodFacts[],
-    vms: readonly Omit<VmFacts, "pods">[],
-    cluster?: ClusterFacts,
-): Incident {
-    const seen = new Set<string>();
-    const workloads = new Map<string, WorkloadFacts>();
-    for (const w of pods.map((p) => p.workload)) if (w) workloads.set(`${w.namespace}/${w.kind}/${w.name}`, w);
-    const nodes = vms.map((vm) => ({
-        ...vm,
-        disks: vm.disks.filter((d) => !seen.has(d.source) && seen.add(d.source)),
-        pods: pods.filter((p) => p.nodeName === vm.name),
-    }));
-    return { pods, nodes, cluster, workloads: [...workloads.values()] };
+    return { name, networkPolicy: "enforced", network: raw.network, dataplaneV2 };
 }

@@ -53,9 +53,14 @@ const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
  * apply to traffic between a VM and its metadata server (169.254.169.254: "always allowed",
  * https://cloud.google.com/firewall/docs/firewalls#alwaysallowed), so a process on the node keeps
  * minting the node's service account tokens after the cut-off; with the default Compute Engine
- * account and the `cloud-platform` scope that is the project's Editor role.
+ * account and the `cloud-platform` scope that is the project's Editor role. An ordinary pod's
+ * deny-all does cover it: Dataplane V2 drops a pod's packets to 169.254.169.254 under an egress
+ * policy (which is why such a policy breaks DNS on GKE with Cloud DNS,
+ * https://github.com/tektoncd/operator/issues/4000), and Calico applies a workload's egress policy
+ * to its traffic to the host too ("after the endpoint's egress policy is applied",
+ * DefaultEndpointToHostAction, https://docs.tigera.io/calico/latest/reference/felix/configuration).
  */
-export function exposureFindings(node: string, exposure: NodeExposure): string[] {
+export function exposureFindings(node: string, exposure: NodeExposure, blockMetadata = false): string[] {
     const out: string[] = [];
     const sa = exposure.serviceAccount;
     if (sa) {
@@ -64,7 +69,8 @@ export function exposureFindings(node: string, exposure: NodeExposure): string[]
         out.push(
             `${node}: service account ${sa.email}${broad ? " with the cloud-platform scope" : ` with scopes ${sa.scopes.join(", ") || "none"}`}: ` +
                 `a process on the node can still get its tokens from the metadata server, which no firewall rule blocks` +
-                (danger ? " (the default Compute Engine account, often Editor on the project: disable its key access or the account itself)" : ""),
+                (danger ? " (the default Compute Engine account, often Editor on the project: disable its key access or the account itself)" : "") +
+                (blockMetadata ? "; quarantine:node.blockMetadata drops the host's traffic to it before the cut-off (root on the node can undo that)" : "; quarantine:node.blockMetadata: true drops the host's traffic to it"),
         );
     }
     for (const d of exposure.localSsds) {
@@ -76,4 +82,18 @@ export function exposureFindings(node: string, exposure: NodeExposure): string[]
 /** What `delete-node` loses for good on this node that no snapshot keeps. */
 export function lostWithVm(node: string, exposure: NodeExposure): string[] {
     return exposure.localSsds.map((d) => `lost local SSD ${d} of ${node} with its VM (local SSDs can't be snapshotted)`);
+}
+
+/**
+ * A node without an external IP has nothing for the cut-off to remove: it reaches the internet,
+ * if at all, through Cloud NAT, and firewall rules do not break connections already established
+ * (removing an external IP does). New connections stop at the deny rules; the host's existing
+ * ones stay until they end.
+ */
+export function privateNodeFinding(vm: { readonly name: string; readonly externalIp?: string }): string[] {
+    if (vm.externalIp) return [];
+    return [
+        `${vm.name}: no external IP to remove (a private node egresses through Cloud NAT, if its network has one): ` +
+            `the deny rules stop new connections, but connections the host already has stay open until they end; the pods' flows end at their deny-all (and conntrack flush); only quarantine:level delete-node ends the host's for certain`,
+    ];
 }

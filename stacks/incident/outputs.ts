@@ -34,6 +34,11 @@ export interface QuarantineOutputs {
     readonly bastionSshCommands?: pulumi.Input<string>[];
     /** Per node, what its cut-off's steps reported (`tagged; external IP removed`): the node is off the network. From `isolate` up. */
     readonly nodesCutOff?: Record<string, pulumi.Input<string>>;
+    /**
+     * Per node with a host guard, one line per host firewall rule and conntrack flush, as done or
+     * not done and why (`metadata: blocked for 169.254.169.254/32 in raw OUTPUT`). From `isolate` up.
+     */
+    readonly hostGuard?: Record<string, pulumi.Input<string>>;
     /** Per node, what its drain reported: drained, or what it left on the (cut-off) node and why. From `isolate` up. */
     readonly drains?: Record<string, pulumi.Input<string>>;
     /**

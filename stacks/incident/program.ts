@@ -16,7 +16,7 @@ import { blockImages } from "./blockImages";
 import { findImagePods, type ImageDiscovery } from "./imagePods";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, refuseReleasingDeletedPods, remember, type Memory } from "./memory";
-import { exposureFindings, lostWithVm } from "./nodeExposure";
+import { exposureFindings, lostWithVm, privateNodeFinding } from "./nodeExposure";
 import type { QuarantineOutputs } from "./outputs";
 
 /**
@@ -126,10 +126,10 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     };
     const oneWay: string[] = [];
     const escalated: pulumi.Resource[] = [];
-    const nodeFindings = found.nodes.flatMap((n) => (n.exposure ? exposureFindings(n.name, n.exposure) : []));
+    const nodeFindings = found.nodes.flatMap((n) => [...(n.exposure ? exposureFindings(n.name, n.exposure, cfg.node.blockMetadata) : []), ...privateNodeFinding(n)]);
     for (const f of nodeFindings) void pulumi.log.warn(f);
 
-    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "nodesCutOff" | "isolationFindings"> = {};
+    let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "nodesCutOff" | "hostGuard" | "isolationFindings"> = {};
     if (pods) {
         const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
         oneWay.push(...c.oneWay);
@@ -141,6 +141,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
             networkPolicyEnforcement: warnings(cfg, found),
             drains: c.drains,
             nodesCutOff: c.cutOff,
+            hostGuard: c.hostGuard,
         };
         if (isDestructive(cfg.level)) {
             const escalation = new Escalation(`${id}/escalate`, {

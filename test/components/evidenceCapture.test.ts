@@ -271,7 +271,7 @@ describe("a capture script, run for real with stand-in kubectl and gcloud", () =
         const overrides = run.slice(run.indexOf("--overrides=") + "--overrides=".length);
         const pod = JSON.parse(overrides.slice(0, overrides.lastIndexOf(" -- ")));
         expect(pod.spec.nodeName).toBe("gke-n1");
-        expect(pod.metadata.labels).toEqual({ quarantine: "true", "quarantine/capture": "42" });
+        expect(pod.metadata.labels).toEqual({ quarantine: "true", "quarantine/host": "42", "quarantine/capture": "42" });
         expect(pod.spec.containers[0].command.slice(0, 4)).toEqual(["chroot", "/host", "/bin/sh", "-c"]);
         expect(pod.spec.containers[0].command[4]).toBe(HOST_COMMANDS);
     });

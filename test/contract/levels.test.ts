@@ -194,12 +194,14 @@ describe("every supported level", async () => {
             expect(unexplained(l.before, l.afterDestroy, oneWay, [POD])).toEqual([]);
         });
 
-        // Cloud Storage has no fake: the steps not run here are exactly the evidence captures (they
-        // upload), each run for real against stand-ins in test/components/evidence.test.ts.
-        it("runs every step but the evidence captures, which upload to Cloud Storage", () => {
+        // Cloud Storage has no fake and the fakes have no node host: the steps not run here are
+        // exactly the evidence captures (they upload) and the host guard's (they run on the host),
+        // each run for real against stand-ins in test/components/evidenceCapture.test.ts and hostGuard.test.ts.
+        it("runs every step but the evidence captures and the host guard, which act where no fake reaches", () => {
+            const notRun = /^# step: Capture evidence|^# script: (metadata-block|conntrack-flush)$/m;
             const unfaked = new Quarantine(plan, {} as Fakes).steps.filter((x) => x.kind === "unfaked");
-            for (const s of unfaked) expect(s.resource.inputs.create, s.resource.name).toMatch(/^# step: Capture evidence/);
-            const captures = plan.resources.filter((r) => /^# step: Capture evidence/.test(r.inputs.create ?? ""));
+            for (const s of unfaked) expect(s.resource.inputs.create, s.resource.name).toMatch(notRun);
+            const captures = plan.resources.filter((r) => notRun.test(r.inputs.create ?? ""));
             expect(unfaked.map((s) => s.resource.name).sort()).toEqual(captures.map((r) => r.name).sort());
         });
     });

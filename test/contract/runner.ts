@@ -49,6 +49,9 @@ export const INERT = new Set([
  */
 export const NOT_FAKED: readonly { readonly calls: RegExp; readonly why: string }[] = [
     { calls: /\bgcloud storage\b/, why: "uploads evidence to Cloud Storage, which has no fake yet" },
+    // The guard pods (lib/hostpod.sh): their effect is on the node's host, which no fake has; their
+    // scripts' logic is tested with stand-ins (test/components/hostGuard.test.ts).
+    { calls: /\bhost_pod_run\b/, why: "runs a pod on the node's host (iptables, conntrack), which the Kubernetes fake has no kubelet for" },
 ];
 
 type Emulation = (fakes: Fakes, inputs: Record<string, any>) => void;

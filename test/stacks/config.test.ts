@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../stacks/config";
+import { schema } from "../../stacks/configSchema";
 
 const CONTEXT = "gke_acme-prod_us-central1_prod";
 const BASE: Record<string, string> = {
@@ -12,8 +13,8 @@ const POD_EXAMPLE = "e.g. default/web-5d9f";
 const POD_SHAPE = `is not a valid pod name: expected namespace/name, ${POD_EXAMPLE}`;
 const NS_RULE = `is not a Kubernetes namespace name (lowercase letters, digits, '-'; ≤ 63), ${POD_EXAMPLE}`;
 const LIST_EXAMPLE = "e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f";
-const TOP_KEYS =
-    "pods, nodes, images, imageExclude, level, confirm, confirmClusterWide, workloadAction, evidenceBucket, evidenceRetentionDays, evidenceLock, capture, incident, nodeIsolation, drainTimeout, detachLabels, cluster, bastion";
+// The known keys in the schema's order: a new key changes this list and not every refusal test.
+const TOP_KEYS = Object.keys(schema.shape).join(", ");
 const DEFAULTS = {
     nodes: [],
     images: [],
@@ -24,6 +25,7 @@ const DEFAULTS = {
     evidenceRetentionDays: 90,
     evidenceLock: false,
     capture: { exec: false, debugImage: "busybox:1.36", namespace: "kube-system" },
+    node: { blockMetadata: false },
 };
 const NO_PROJECT = "gcp:project (unset) is required so every gcloud command names the project, e.g. pulumi config set gcp:project acme-prod";
 const NO_CONTEXT =
@@ -93,6 +95,10 @@ describe("parseConfig: defaults", () => {
             project: "acme-prod",
             kubeContext: CONTEXT,
         });
+    });
+
+    it("takes quarantine:node.blockMetadata", () => {
+        expect(parseConfig({ ...BASE, "quarantine:node": '{"blockMetadata":true}' }, "incident-42").node).toEqual({ blockMetadata: true });
     });
 
     it("fills the bastion image when only the machine type is set", () => {
@@ -307,6 +313,7 @@ describe("parseConfig: refusals", () => {
         ["evidenceRetentionDays", { "quarantine:evidenceRetentionDays": "3651" }, 'quarantine:evidenceRetentionDays "3651" is not a number of days from 1 to 3650, e.g. 90'],
         ["capture.debugImage", { "quarantine:capture": '{"debugImage":"-it;sh"}' }, 'quarantine:capture.debugImage "-it;sh" is not a container image reference, e.g. busybox:1.36'],
         ["capture.exec", { "quarantine:capture": '{"exec":"yes"}' }, 'quarantine:capture.exec "yes" must be true or false, e.g. false'],
+        ["node.blockMetadata", { "quarantine:node": '{"blockMetadata":"yes"}' }, 'quarantine:node.blockMetadata "yes" must be true or false, e.g. true'],
     ])("refuses a bad %s", (_, extra, want) => {
         expect(problemsOf({ ...BASE, ...extra })).toEqual([want]);
     });

@@ -46,6 +46,15 @@ function answer(cluster: FakeCluster, args: MockCallArgs): Record<string, any> {
     }
 }
 
+/** A scheduled pod's IP, stable per name; a hostNetwork pod's would be its node's. */
+function podIp(p: FakePod): { podIP?: string; podIPs?: { ip: string }[] } {
+    if (!p.node) return {};
+    let h = 0;
+    for (const c of `${p.namespace}/${p.name}`) h = (h * 31 + c.charCodeAt(0)) % 65023;
+    const ip = p.ip ?? `10.4.${Math.floor(h / 254)}.${(h % 254) + 1}`;
+    return { podIP: ip, podIPs: [{ ip }] };
+}
+
 /** A pod's uid: its own, or one derived from its name (stable across runs of one fake cluster). */
 function podUid(p: FakePod): string {
     return p.uid ?? `uid-${p.namespace}-${p.name}`;
@@ -163,7 +172,7 @@ function read(cluster: FakeCluster, type: string, id: string, previous: Record<s
                     ...(pod.deletionTimestamp ? { deletionTimestamp: pod.deletionTimestamp } : {}),
                 },
                 spec: { ...(pod.spec ?? {}), ...(pod.node ? { nodeName: pod.node } : {}) },
-                status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending") },
+                status: { phase: pod.phase ?? (pod.node ? "Running" : "Pending"), ...podIp(pod) },
             },
         };
     }

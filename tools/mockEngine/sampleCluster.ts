@@ -16,6 +16,8 @@ export interface FakePod {
     readonly annotations?: Record<string, string>;
     /** The pod's uid. Default: derived from its namespace and name. */
     readonly uid?: string;
+    /** Its pod IP. Default: one derived from its name, as every scheduled pod has; none for hostNetwork (the node's). */
+    readonly ip?: string;
     /** Set once the pod is Terminating (e.g. evicted from a NotReady node). */
     readonly deletionTimestamp?: string;
     /** Extra pod spec fields (hostNetwork, containers with their images and securityContext, volumes). */

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { otherIncidentsOn } from "../../../stacks/incident/sharedVm";
+import { groupIncident } from "../../../stacks/incident/group";
 import {
     DiscoveryError,
-    groupIncident,
     inspectCluster,
     parseCreatedBy,
     parseInstance,
     parseNode,
     parsePod,
+    podIps,
     type ClusterFacts,
     type NodeFacts,
     type PodFacts,
@@ -58,6 +59,20 @@ describe("parsePod", () => {
             `quarantine:pods[${index}] "default/web-1" is not running on a node (phase ${phase}): there is no node to quarantine; remove it from quarantine:pods`,
         );
         expect(e.name).toBe("DiscoveryError");
+    });
+
+    it("keeps the pod's own addresses, dual-stack included, for the conntrack flush", () => {
+        const raw = { spec: { nodeName: NODE }, status: { podIP: "10.4.0.7", podIPs: [{ ip: "10.4.0.7" }, { ip: "fd00:10:4::7" }] } };
+        expect(parsePod(ref, 0, raw).ips).toEqual(["10.4.0.7", "fd00:10:4::7"]);
+    });
+
+    it("keeps no address of a hostNetwork pod: its IPs are the node's, and flushing them would cut the kubelet's own flows", () => {
+        const raw = { spec: { nodeName: NODE, hostNetwork: true }, status: { podIP: "10.128.0.9" } };
+        expect(parsePod(ref, 0, raw).ips).toBeUndefined();
+    });
+
+    it.each(["10.4.0.7; reboot", "-D", "10.4.0.300", "$(id)", "fd00::7 -j"])("drops a status address %j that is not an IP address", (ip) => {
+        expect(podIps({ podIP: ip })).toEqual([]);
     });
 });
 
@@ -268,7 +283,15 @@ describe("inspectCluster", () => {
         ["Dataplane V2, network policy off", cluster({ datapathProvider: "ADVANCED_DATAPATH" })],
         ["Dataplane V2 and network policy on", cluster({ datapathProvider: "ADVANCED_DATAPATH", networkPolicyEnabled: true })],
     ])("accepts %s", (_, raw) => {
-        expect(inspectCluster("prod", { ...raw, network: "vpc-2" })).toEqual({ name: "prod", networkPolicy: "enforced", network: "vpc-2" });
+        expect(inspectCluster("prod", { ...raw, network: "vpc-2" })).toMatchObject({ name: "prod", networkPolicy: "enforced", network: "vpc-2" });
+    });
+
+    it.each([
+        ["ADVANCED_DATAPATH", true],
+        ["LEGACY_DATAPATH", false],
+        ["", false],
+    ])("says whether datapath %j is Dataplane V2 (%s), which decides the conntrack flush", (datapathProvider, v2) => {
+        expect(inspectCluster("prod", cluster({ datapathProvider, networkPolicyEnabled: true })).dataplaneV2).toBe(v2);
     });
 
     it.each([

@@ -47,8 +47,13 @@ describe("the node's service account", () => {
     it("is reported: the metadata server answers whatever the firewall does", async () => {
         const plan = await run();
         expect(plan.outputs.nodeFindings).toEqual([
-            `${SAMPLE_NODE}: service account gke-nodes@acme-prod.iam.gserviceaccount.com with the cloud-platform scope: a process on the node can still get its tokens from the metadata server, which no firewall rule blocks`,
+            `${SAMPLE_NODE}: service account gke-nodes@acme-prod.iam.gserviceaccount.com with the cloud-platform scope: a process on the node can still get its tokens from the metadata server, which no firewall rule blocks; quarantine:node.blockMetadata: true drops the host's traffic to it`,
         ]);
+    });
+
+    it("says that quarantine:node.blockMetadata drops the host's traffic to it, and that root on the node can undo that", () => {
+        const [line] = exposureFindings("n", exposureOf({ metadata: {}, serviceAccounts: [{ email: DEFAULT_SA, scopes: [CLOUD_PLATFORM] }] }), true);
+        expect(line).toContain("quarantine:node.blockMetadata drops the host's traffic to it before the cut-off (root on the node can undo that)");
     });
 
     it("is called out when it is the default Compute Engine account with the cloud-platform scope", () => {
@@ -61,6 +66,20 @@ describe("the node's service account", () => {
         const [line] = exposureFindings("n", exposureOf({ metadata: {}, serviceAccounts: [{ email: DEFAULT_SA, scopes }] }));
         expect(line).toContain(`with scopes ${scopes[0]}`);
         expect(line).not.toContain("default Compute Engine account");
+    });
+});
+
+describe("a private node (issue #11.3)", () => {
+    it("is reported: it has no external IP for the cut-off to remove, so the host's established connections through Cloud NAT stay open", async () => {
+        const plan = await run({ cluster: withNode({ externalIp: undefined }) });
+        expect(plan.outputs.nodeFindings).toContain(
+            `${SAMPLE_NODE}: no external IP to remove (a private node egresses through Cloud NAT, if its network has one): the deny rules stop new connections, but connections the host already has stay open until they end; the pods' flows end at their deny-all (and conntrack flush); only quarantine:level delete-node ends the host's for certain`,
+        );
+    });
+
+    it("is not reported for a node with an external IP: removing it breaks the outside connections", async () => {
+        const plan = await run();
+        expect(plan.outputs.nodeFindings.join("\n")).not.toContain("no external IP");
     });
 });
 

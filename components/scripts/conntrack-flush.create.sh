@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+set -euo pipefail
+# shellcheck source=lib/hostpod.sh
+. "$QUARANTINE_LIB/hostpod.sh"
+
+# Once the pods' deny-all exists, and before the node's cut-off: deletes the node's
+# connection-tracking entries of the pods' addresses through a guard pod, because Calico lets a
+# flow that conntrack already knows through after a policy change (Dataplane V2 judges every
+# packet, so the program does not declare this step there). The cut-off waits for it (unless it
+# is immediate): it never fails and its wait is bounded, and what it did is its stdout.
+pod="$GUARD_POD_PREFIX-$(date -u +%s)-$RANDOM"
+log=$(mktemp)
+trap 'kubectl --context "$CONTEXT" -n "$POD_NAMESPACE" delete pod "$pod" --ignore-not-found --wait=false >&2 || true; rm -f "$log"' EXIT
+
+# shellcheck disable=SC2310 # host_pod_run reports its own failure in host_pod_problem
+if ! host_pod_run "$OVERRIDES" "$log"; then
+  echo "conntrack: not flushed on node $NODE: $host_pod_problem" | cut -c1-400
+  exit 0
+fi
+lines=$(host_pod_lines conntrack "$log")
+printf '%s\n' "${lines:-conntrack: not flushed on node $NODE: the guard pod reported nothing}"
