@@ -48,6 +48,8 @@ export interface QuarantineConfig {
     readonly evidenceRetentionDays: number;
     /** Lock the created bucket's retention policy (irreversible: the bucket can't be deleted until retention ends). */
     readonly evidenceLock: boolean;
+    /** The readiness stack (`<organization>/quarantine-readiness/<stack>`) whose pre-staged containment to use; unset: none. */
+    readonly readinessStack?: string;
     readonly capture: { readonly exec: boolean; readonly debugImage: string; readonly namespace: string };
     readonly project: string;
     readonly kubeContext: string;
@@ -157,6 +159,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         evidenceBucket: d.evidenceBucket,
         evidenceRetentionDays: d.evidenceRetentionDays,
         evidenceLock: d.evidenceLock,
+        ...(d.readinessStack ? { readinessStack: d.readinessStack } : {}),
         capture: d.capture,
         project,
         kubeContext,

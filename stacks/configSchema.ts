@@ -130,6 +130,14 @@ export const schema = z
             .transform(Number)
             .default(90),
         evidenceLock: z.boolean({ error: "must be true or false, e.g. false" }).default(false),
+        // The readiness stack whose pre-staged containment this incident uses (issue #13.4), read
+        // through a StackReference; its project must be quarantine-readiness (stacks/readiness/Pulumi.yaml).
+        readinessStack: z
+            .string({ error: "must be a string: <organization>/quarantine-readiness/<stack>, e.g. organization/quarantine-readiness/readiness-prod" })
+            .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,99}\/quarantine-readiness\/[A-Za-z0-9][-A-Za-z0-9_.]{0,99}$/, {
+                message: "is not a readiness stack as <organization>/quarantine-readiness/<stack>, e.g. organization/quarantine-readiness/readiness-prod",
+            })
+            .optional(),
         capture: z
             .object({
                 exec: z.boolean({ error: "must be true or false, e.g. false" }).default(false),

@@ -21,6 +21,15 @@ export interface ReadinessConfig {
     readonly cpu: { readonly threshold: number; readonly durationSeconds: number };
     /** The least-privilege responder role and ClusterRole; unset: not declared. */
     readonly responder?: { readonly roleId: string; readonly kubeContext: string; readonly clusterRole: string; readonly group?: string };
+    /** The evidence bucket every incident stack writes to, in `project` (the forensics project, or `gcp:project`). */
+    readonly evidence: { readonly project: string; readonly bucket: string; readonly location: string; readonly retentionDays: number; readonly lockRetention: boolean };
+    /** VPC networks the quarantine firewall is pre-staged in; empty: none. */
+    readonly containmentNetworks: readonly string[];
+}
+
+/** The evidence bucket's name unless `evidenceBucket.name` says otherwise: project ids are globally unique, so is this. */
+export function defaultEvidenceBucket(evidenceProject: string): string {
+    return `${evidenceProject}-quarantine-evidence`;
 }
 
 /**
@@ -49,7 +58,7 @@ export function parseReadinessConfig(all: Record<string, string>): ReadinessConf
         }
         const twice = (key: string, list: readonly string[]) =>
             list.flatMap((v, i) => (list.indexOf(v) !== i ? [`${NAMESPACE}:${key}[${i}] ${show(v)} is listed twice; list each once`] : []));
-        problems.push(...twice("notifications.emails", emails), ...twice("notifications.pubsubTopics", pubsubTopics), ...twice("trustedCidrs", parsed.data.trustedCidrs), ...twice("clusters", parsed.data.clusters));
+        problems.push(...twice("notifications.emails", emails), ...twice("notifications.pubsubTopics", pubsubTopics), ...twice("trustedCidrs", parsed.data.trustedCidrs), ...twice("clusters", parsed.data.clusters), ...twice("containment.networks", parsed.data.containment.networks));
     }
 
     if (problems.length > 0 || !parsed.success || !project) throw new ConfigError(problems);
@@ -62,6 +71,14 @@ export function parseReadinessConfig(all: Record<string, string>): ReadinessConf
         clusters: d.clusters,
         notificationRateLimitSeconds: d.notificationRateLimit,
         cpu: { threshold: d.cpu.threshold, durationSeconds: d.cpu.duration },
+        evidence: {
+            project: d.evidenceProject ?? project,
+            bucket: d.evidenceBucket.name ?? defaultEvidenceBucket(d.evidenceProject ?? project),
+            location: d.evidenceBucket.location,
+            retentionDays: d.evidenceBucket.retentionDays,
+            lockRetention: d.evidenceBucket.lockRetention,
+        },
+        containmentNetworks: d.containment.networks,
         ...(d.responder
             ? { responder: { roleId: d.responder.roleId, kubeContext: d.responder.context, clusterRole: d.responder.clusterRole, ...(d.responder.group ? { group: d.responder.group } : {}) } }
             : {}),

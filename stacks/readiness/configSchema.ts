@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseNet } from "../../core/ipNet";
 import { GCE_NAME, K8S_DNS_SUBDOMAIN } from "../../components/naming";
+import { GCP_PROJECT } from "../configProblems";
 
 /** The zod schema of every `quarantine-readiness:*` key; `config.ts` runs it and words the refusals. */
 
@@ -43,6 +44,40 @@ const responder = z
     )
     .strict()
     .optional();
+
+// https://cloud.google.com/storage/docs/buckets#naming: 3-63 lowercase letters, digits, '-', '_',
+// '.', starting and ending with a letter or digit; not starting with "goog", not containing "google".
+const BUCKET_NAME = /^(?!goog)(?!.*google)[a-z0-9][-a-z0-9_.]{1,61}[a-z0-9]$/;
+// A region (us-central1), dual-region (nam4) or multi-region (US, EU).
+const LOCATION = /^[A-Za-z][A-Za-z0-9-]{1,30}$/;
+const LOCATION_EXAMPLE = "e.g. pulumi config set --path 'quarantine-readiness:evidenceBucket.location' us-central1";
+
+/** The evidence bucket every incident stack writes to (issue #13.5). */
+const evidenceBucket = z
+    .object(
+        {
+            name: z
+                .string({ error: "must be a string: a Cloud Storage bucket name, e.g. acme-forensics-quarantine-evidence" })
+                .regex(BUCKET_NAME, { message: "is not a Cloud Storage bucket name (3-63 lowercase letters, digits, '-', '_', '.'; no \"goog\" prefix, no \"google\"), e.g. acme-forensics-quarantine-evidence" })
+                .optional(),
+            // Required: where evidence may be stored is the evidence owner's decision (data residency).
+            location: z
+                .string({ error: (i) => (i.input === undefined ? `is required: where the evidence bucket stores objects, ${LOCATION_EXAMPLE}` : `must be a string: a Cloud Storage location, ${LOCATION_EXAMPLE}`) })
+                .regex(LOCATION, { message: `is not a Cloud Storage location (a region, dual-region or multi-region), ${LOCATION_EXAMPLE}` }),
+            retentionDays: z
+                .union([z.string(), z.number()], { error: "must be a number of days, e.g. 90" })
+                .transform((v) => String(v))
+                .pipe(z.string().regex(/^([1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)$/, { message: "is not a number of days from 1 to 3650, e.g. 90" }))
+                .transform(Number)
+                .default(90),
+            lockRetention: z.boolean({ error: "must be true or false, e.g. false" }).default(false),
+        },
+        { error: `must be an object {name, location, retentionDays, lockRetention}, ${LOCATION_EXAMPLE}` },
+    )
+    .strict()
+    // Parsed when unset, so the missing location is refused by its own key (the cast: an input
+    // without it is exactly what the parse must see and refuse).
+    .prefault({} as { location: string });
 
 /** `5m`, `2h`: minutes or hours, as seconds. */
 const duration = (example: string, minSeconds: number, what: string) =>
@@ -112,5 +147,26 @@ export const schema = z
             .strict()
             .default({ threshold: 0.9, duration: 900 }),
         responder,
+        // Unset: the bucket is in gcp:project. A forensics project of its own keeps the evidence
+        // out of reach of whoever compromised the clusters' project.
+        evidenceProject: z
+            .string({ error: "must be a string: a GCP project id, e.g. acme-forensics" })
+            .regex(GCP_PROJECT, { message: "is not a GCP project id, e.g. acme-forensics" })
+            .optional(),
+        evidenceBucket,
+        // The quarantine firewall, pre-staged on a tag no VM carries (issue #13.4).
+        containment: z
+            .object(
+                {
+                    networks: z
+                        .array(z.string({ error: "must be a string: a VPC network name, e.g. default" }).regex(GCE_NAME, { message: "is not a VPC network name (lowercase letter first, then letters, digits, '-'; ≤ 63), e.g. default" }), {
+                            error: "must be a list of VPC network names, e.g. pulumi config set --path 'quarantine-readiness:containment.networks[0]' default",
+                        })
+                        .default([]),
+                },
+                { error: "must be an object {networks}, e.g. pulumi config set --path 'quarantine-readiness:containment.networks[0]' default" },
+            )
+            .strict()
+            .default({ networks: [] }),
     })
     .strict();

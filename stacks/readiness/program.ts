@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { AUDITED_SERVICES, AuditLogs } from "../../components/readiness/auditLogs";
 import { DetectionAlerts } from "../../components/readiness/detectionAlerts";
 import { NotificationChannels } from "../../components/readiness/notificationChannels";
+import type { PrestagedContainmentOutput } from "../../components/readiness/prestagedChoice";
+import { PrestagedContainment } from "../../components/readiness/prestagedContainment";
 import { ResponderRole } from "../../components/readiness/responderRole";
 import { SIGNALS, type SignalContext } from "../../components/readiness/signals";
+import { SharedEvidenceBucket } from "../../components/readiness/sharedEvidenceBucket";
 import { ConfigError, parseReadinessConfig, type ReadinessConfig } from "./config";
 
 export interface ReadinessOutputs {
@@ -21,11 +24,18 @@ export interface ReadinessOutputs {
     readonly responderRole?: pulumi.Output<string>;
     /** Its permissions, as granted. */
     readonly responderPermissions?: readonly string[];
+    /** The evidence bucket incident stacks write to (`quarantine:evidenceBucket`). */
+    readonly evidenceBucket: pulumi.Output<string>;
+    /** Its project: `quarantine-readiness:evidenceProject`, or `gcp:project`. */
+    readonly evidenceProject: string;
+    /** The pre-staged quarantine firewall, as an incident stack reads it; with `containment.networks` set. */
+    readonly prestagedContainment?: pulumi.Output<PrestagedContainmentOutput>;
 }
 
 /**
  * The readiness program, run once per project before anything happens (issue #13): Data Access
- * logs the signals need, the notification channels, one alert policy per signal, and (with
+ * logs the signals need, the notification channels, one alert policy per signal, the evidence
+ * bucket, (with `containment.networks`) the quarantine firewall on a tag no VM carries, and (with
  * `responder`) the least-privilege responder role. Config is
  * validated in full before anything is registered.
  */
@@ -75,12 +85,29 @@ export function declareReadiness(cfg: ReadinessConfig): ReadinessOutputs {
               group: cfg.responder.group,
           })
         : undefined;
+    // Once, here, so no incident's first minute is spent creating one (issue #13.5).
+    const evidence = new SharedEvidenceBucket("readiness/evidence", {
+        name: cfg.evidence.bucket,
+        project: cfg.evidence.project,
+        location: cfg.evidence.location,
+        retentionDays: cfg.evidence.retentionDays,
+        lockRetention: cfg.evidence.lockRetention,
+    });
+    if (cfg.containmentNetworks.length === 0) {
+        void pulumi.log.warn(
+            "no quarantine firewall is pre-staged: incident stacks declare their own rules, and each node's cut-off waits for them; set quarantine-readiness:containment.networks, e.g. pulumi config set --path 'quarantine-readiness:containment.networks[0]' default",
+        );
+    }
+    const containment = cfg.containmentNetworks.length > 0 ? new PrestagedContainment("readiness/containment", { project: cfg.project, networks: cfg.containmentNetworks }) : undefined;
     return {
         auditedServices: AUDITED_SERVICES,
         auditConfigsReplaced: audit.replaced,
         notificationChannels: channels.ids,
         alertPolicies: alerts.policyNames,
         signalsNotDeclared: notDeclared,
+        evidenceBucket: evidence.bucketName,
+        evidenceProject: cfg.evidence.project,
+        ...(containment ? { prestagedContainment: containment.output } : {}),
         ...(responder ? { responderRole: responder.roleName, responderPermissions: responder.permissions } : {}),
     };
 }

@@ -3,6 +3,8 @@ import { basename } from "path";
 import { load } from "js-yaml";
 import { runIncident, type RunOptions } from "../mockEngine/engine";
 import { renderPlan } from "./render";
+import { renderReadinessPlan } from "./readinessRender";
+import { runReadiness } from "./readinessRun";
 import { sampleCluster, SAMPLE_NODE, type FakeCluster } from "../mockEngine/sampleCluster";
 import { sampleScenario } from "../mockEngine/scenario";
 
@@ -11,6 +13,7 @@ import { sampleScenario } from "../mockEngine/scenario";
  * Without an argument it plans the bundled sample incident (the GKE runbook's node). With a stack
  * config file it plans that config against the sample cluster: its pods are placed on the sample
  * node, so a responder sees what their config would declare before any cloud is involved.
+ * `--readiness FILE` plans a readiness stack config (`stacks/readiness/`) the same way.
  */
 
 /** Pulumi stack config (`config:` map) to the flat `allConfig()` shape the program reads. */
@@ -62,13 +65,26 @@ export function planOptions(file?: string): RunOptions {
     return { cluster: clusterFor(config), stack, config };
 }
 
-async function main(): Promise<void> {
-    const result = await runIncident({ ...planOptions(process.argv[2]), preview: true });
+/** A readiness stack config file: its `allConfig()` shape and its stack name. */
+export function readinessOptions(file: string): { config: Record<string, string>; stack: string } {
+    const config = flattenStackConfig(readFileSync(file, "utf8"));
+    const stack = /^Pulumi\.(.+?)(\.example)?\.ya?ml$/.exec(basename(file))?.[1] ?? "readiness-plan";
+    return { config, stack };
+}
+
+async function main(argv: string[]): Promise<void> {
+    if (argv[0] === "--readiness") {
+        if (argv.length !== 2) throw new Error("usage: npm run plan -- --readiness stacks/readiness/Pulumi.readiness-prod.example.yaml");
+        const { config, stack } = readinessOptions(argv[1]);
+        process.stdout.write(`${renderReadinessPlan(await runReadiness(config, stack))}\n`);
+        return;
+    }
+    const result = await runIncident({ ...planOptions(argv[0]), preview: true });
     process.stdout.write(`${renderPlan(result)}\n`);
 }
 
 if (require.main === module) {
-    main().catch((e: Error) => {
+    main(process.argv.slice(2)).catch((e: Error) => {
         process.stderr.write(`${e.message}\n`);
         process.exit(1);
     });

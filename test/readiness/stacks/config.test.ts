@@ -4,7 +4,11 @@ import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseReadinessConfig } from "../../../stacks/readiness/config";
 
-const BASE: Record<string, string> = { "gcp:project": "acme-prod", "quarantine-readiness:notifications": JSON.stringify({ emails: ["secops@acme.com"] }) };
+const BASE: Record<string, string> = {
+    "gcp:project": "acme-prod",
+    "quarantine-readiness:notifications": JSON.stringify({ emails: ["secops@acme.com"] }),
+    "quarantine-readiness:evidenceBucket": JSON.stringify({ location: "us-central1" }),
+};
 
 function problemsOf(all: Record<string, string>): string[] {
     try {
@@ -32,6 +36,8 @@ describe("parseReadinessConfig", () => {
             clusters: [],
             notificationRateLimitSeconds: 300,
             cpu: { threshold: 0.9, durationSeconds: 900 },
+            evidence: { project: "acme-prod", bucket: "acme-prod-quarantine-evidence", location: "us-central1", retentionDays: 90, lockRetention: false },
+            containmentNetworks: [],
         });
     });
 
@@ -45,6 +51,8 @@ describe("parseReadinessConfig", () => {
             notificationRateLimitSeconds: 300,
             cpu: { threshold: 0.9, durationSeconds: 900 },
             responder: { roleId: "quarantineResponder", kubeContext: "gke_acme-prod_us-central1_prod", clusterRole: "quarantine-responder", group: "gke-responders@acme.com" },
+            evidence: { project: "acme-forensics", bucket: "acme-forensics-quarantine-evidence", location: "us-central1", retentionDays: 90, lockRetention: false },
+            containmentNetworks: ["default"],
         });
     });
 
@@ -72,7 +80,7 @@ describe("parseReadinessConfig", () => {
         [{ "quarantine-readiness:cpu": JSON.stringify({ threshold: 1.5 }) }, "quarantine-readiness:cpu.threshold 1.5 is not a fraction of allocatable CPU above 0 and at most 1, e.g. 0.9"],
         [{ "quarantine-readiness:cpu": JSON.stringify({ threshold: 0 }) }, "quarantine-readiness:cpu.threshold 0 is not a fraction of allocatable CPU above 0 and at most 1, e.g. 0.9"],
         [{ "quarantine-readiness:cpu": JSON.stringify({ treshold: 0.8 }) }, "quarantine-readiness:cpu.treshold is not a known setting; known: threshold, duration"],
-        [{ "quarantine-readiness:trustedCidr": '["10.0.0.0/8"]' }, "quarantine-readiness:trustedCidr is not a known setting; known: notifications, trustedCidrs, clusters, notificationRateLimit, cpu, responder"],
+        [{ "quarantine-readiness:trustedCidr": '["10.0.0.0/8"]' }, "quarantine-readiness:trustedCidr is not a known setting; known: notifications, trustedCidrs, clusters, notificationRateLimit, cpu, responder, evidenceProject, evidenceBucket, containment"],
         [{ "gcp:project": "Acme" }, 'gcp:project "Acme" is not a GCP project id, e.g. acme-prod'],
         [{ "gcp:project": "" }, "gcp:project (unset) is required: the project whose audit logs and alerts this stack declares, e.g. pulumi config set gcp:project acme-prod"],
     ])("refuses %j", (bad, problem) => {
@@ -80,7 +88,8 @@ describe("parseReadinessConfig", () => {
     });
 
     it("lists every problem at once", () => {
-        expect(problemsOf({ "quarantine-readiness:clusters": '["Prod"]', "quarantine-readiness:typo": "x" })).toHaveLength(3);
+        // The bad cluster, the unknown key, gcp:project and the evidence bucket's location.
+        expect(problemsOf({ "quarantine-readiness:clusters": '["Prod"]', "quarantine-readiness:typo": "x" })).toHaveLength(4);
     });
 
     it("ignores the incident program's keys and other providers'", () => {

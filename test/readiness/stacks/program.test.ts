@@ -18,6 +18,7 @@ const CONFIG = {
     "gcp:project": "acme-prod",
     "quarantine-readiness:notifications": JSON.stringify({ emails: ["secops@acme.com"], pubsubTopics: ["projects/acme-secops/topics/gke-alerts"] }),
     "quarantine-readiness:clusters": '["prod"]',
+    "quarantine-readiness:evidenceBucket": JSON.stringify({ location: "us-central1" }),
 };
 
 /** Runs the program with `config`; returns its outputs, or the error it refused with. */

@@ -13,7 +13,11 @@ const engine = mockEngine({
         args.type.startsWith("gcp:monitoring/") ? { name: `projects/acme-prod/x/${args.name}` } : args.type.endsWith(":IAMCustomRole") ? { name: `projects/acme-prod/roles/${args.inputs.roleId}` } : {},
 });
 
-const BASE: Record<string, string> = { "gcp:project": "acme-prod", "quarantine-readiness:notifications": JSON.stringify({ emails: ["secops@acme.com"] }) };
+const BASE: Record<string, string> = {
+    "gcp:project": "acme-prod",
+    "quarantine-readiness:notifications": JSON.stringify({ emails: ["secops@acme.com"] }),
+    "quarantine-readiness:evidenceBucket": JSON.stringify({ location: "us-central1" }),
+};
 const CONTEXT = "gke_acme-prod_us-central1_prod";
 const responder = (v: Record<string, unknown>) => ({ ...BASE, "quarantine-readiness:responder": JSON.stringify(v) });
 
