@@ -9,6 +9,7 @@ import {
 } from "./configSchema";
 import { GCP_PROJECT, namespaceValues, schemaProblems, show } from "./configProblems";
 import { imageProblems } from "./imageConfig";
+import { credentialProblems, type Credential } from "./credentialConfig";
 
 export { LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
 export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configSchema";
@@ -29,6 +30,8 @@ export interface QuarantineConfig {
     readonly images: readonly string[];
     /** Pods running a blocked image that are not to be quarantined. */
     readonly imageExclude: readonly PodRef[];
+    /** Principals whose credentials are stolen: recorded, then revoked (stacks/incident/credentials.ts). */
+    readonly credentials: readonly Credential[];
     readonly level: Level;
     readonly nodeIsolation: NodeIsolationMode;
     /** Drop the node's traffic to the metadata server through a host firewall rule, before the cut-off. */
@@ -112,11 +115,13 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         }
     }
 
-    if (parsed.success && parsed.data.pods.length === 0 && parsed.data.nodes.length === 0 && parsed.data.images.length === 0) {
+    const d0 = parsed.success ? parsed.data : undefined;
+    if (d0 && d0.pods.length === 0 && d0.nodes.length === 0 && d0.images.length === 0 && d0.credentials.length === 0) {
         problems.push(
-            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
+            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, or quarantine:credentials a principal, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
         );
     }
+    if (d0) problems.push(...credentialProblems(d0.credentials));
     if (parsed.success) problems.push(...imageProblems(parsed.data));
     if (parsed.success) {
         const seenNodes = new Set<string>();
@@ -147,6 +152,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         nodes: d.nodes,
         images: d.images,
         imageExclude: d.imageExclude,
+        credentials: d.credentials,
         level: d.level,
         nodeIsolation: d.nodeIsolation,
         node: d.node,

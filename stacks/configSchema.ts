@@ -2,6 +2,7 @@ import { z } from "zod";
 import { INCIDENT_ID } from "../core/incidentNames";
 import { GCE_NAME, K8S_DNS_LABEL, isK8sSubdomain } from "../components/naming";
 import { formatImageRef, parseImageRef } from "../components/imageReference";
+import { credentialList } from "./credentialConfig";
 
 /** The zod schema of every `quarantine:*` key; `config.ts` runs it and words the refusals. */
 
@@ -190,6 +191,8 @@ export const schema = z
             })
             .strict()
             .default({ machineType: "e2-small", image: "debian-cloud/debian-12" }),
+        // Stolen credentials: principals to record and revoke (stacks/credentialConfig.ts).
+        credentials: credentialList,
     })
     .strict();
 

@@ -52,6 +52,8 @@ export interface QuarantineOutputs {
     readonly imagePods?: Record<string, { pod: string; images: string[] }[]>;
     /** The blocked images, normalised; the admission policy denies them from `isolate` up. */
     readonly blockedImages?: string[];
+    /** `quarantine:credentials`: the principals, whether this level revokes them, and what admission can't block (reads). */
+    readonly credentials?: { principals: string[]; contained: boolean; notBlocked?: string };
     /** Pods that can reach past NetworkPolicy or their sandbox, and why: their node is the boundary. */
     readonly hostLevelPods: string[];
     /**

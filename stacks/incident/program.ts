@@ -13,6 +13,7 @@ import { ConfigError, LEVELS, parseConfig, type QuarantineConfig } from "../conf
 import { isolatePods, isolateNodes, type PodContainment } from "./contain";
 import { discover } from "./discovery";
 import { blockImages } from "./blockImages";
+import { evidenceLocationWithoutNodes, oneWayCredentials, quarantineCredentials } from "./credentials";
 import { findImagePods, type ImageDiscovery } from "./imagePods";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, refuseReleasingDeletedPods, remember, type Memory } from "./memory";
@@ -53,7 +54,8 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     const notes: string[] = [];
 
     // The pods are cut off first, before anything else is even declared (see isolatePods).
-    const pods: PodContainment | undefined = reaches(cfg.level, "isolate") ? isolatePods(cfg, found, names) : undefined;
+    // No node: only quarantine:credentials was named, and it is all there is to contain.
+    const pods: PodContainment | undefined = reaches(cfg.level, "isolate") && found.nodes.length > 0 ? isolatePods(cfg, found, names) : undefined;
     if (pods) await registrationsSent();
     const imageBlock = blockImages(cfg, names, images);
 
@@ -75,7 +77,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
     const bucket = new EvidenceBucket(`${id}/evidence`, {
         names,
         project: cfg.project,
-        location: found.nodes[0].zone.replace(/-[a-z]$/, ""),
+        location: found.nodes[0]?.zone.replace(/-[a-z]$/, "") ?? evidenceLocationWithoutNodes(cfg),
         run,
         existing: cfg.evidenceBucket,
         retentionDays: cfg.evidenceRetentionDays,
@@ -99,11 +101,13 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
         captureNamespace: cfg.capture.namespace,
         imageInventory: cfg.images.length > 0,
     });
+    // Beside the pods' and nodes' quarantine, never in its way: see stacks/incident/credentials.ts.
+    const credentials = quarantineCredentials(cfg, names, { bucket: bucket.name, bucketReady: bucket.bucket });
     const custody = new ChainOfCustody(`${id}/custody`, {
         names,
         bucket: bucket.bucketName,
-        artifacts: evidence.artifacts,
-        notCaptured: evidence.notCaptured,
+        artifacts: pulumi.all([evidence.artifacts, credentials.artifacts]).apply(([a, b]) => [...a, ...b]),
+        notCaptured: pulumi.all([evidence.notCaptured, credentials.notCaptured]).apply(([a, b]) => [...a, ...b]),
         snapshots: snapshots.snapshots.map((s) => ({ name: s.name, id: s.snapshotId.apply(String), sourceDisk: s.sourceDisk, takenAt: s.creationTimestamp })),
         identity: gcp.organizations.getClientOpenIdUserInfoOutput().email,
     });
@@ -154,7 +158,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
                 workloads: found.workloads,
                 workloadAction: cfg.workloadAction,
                 nodes: found.nodes,
-                after: [...snapshots.snapshots, ...evidence.captures, custody.object, ...c.podIsolated, ...imageBlock.blocked],
+                after: [...snapshots.snapshots, ...evidence.captures, ...credentials.records, custody.object, ...c.podIsolated, ...imageBlock.blocked],
                 nodeAfter: c.nodeIsolated,
             });
             oneWay.push(...escalation.oneWay);
@@ -178,6 +182,9 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
         isolation = { ...isolation, isolationFindings: verdict.findings };
     }
 
+    const credentialsOneWay = oneWayCredentials(cfg, names, credentials, [...snapshots.snapshots, ...evidence.captures, custody.object]);
+    oneWay.push(...credentialsOneWay.oneWay);
+
     const next = remember(memory, cfg.level, isDestructive(cfg.level), oneWay, found);
     const stillGone = next.oneWay.filter((a) => !oneWay.includes(a));
     if (memory && LEVELS.indexOf(memory.level as QuarantineConfig["level"]) > level && stillGone.length > 0) {
@@ -186,7 +193,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
         );
     }
     const nextMemory = { ...next, imagePods: images?.quarantined ?? [] };
-    return { ...summary, ...isolation, ...imageBlock.outputs, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: nextMemory };
+    return { ...summary, ...isolation, ...imageBlock.outputs, ...credentials.outputs, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: nextMemory };
 }
 
 /**

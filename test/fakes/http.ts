@@ -60,6 +60,8 @@ export interface Req {
     readonly query: URLSearchParams;
     readonly contentType: string;
     readonly body: any;
+    /** The request's headers, lower-case names (e.g. `impersonate-user`). */
+    readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface Route {
@@ -193,6 +195,7 @@ export abstract class FakeApi<S> {
                 query: url.searchParams,
                 contentType: (raw.headers["content-type"] ?? "").split(";")[0].trim(),
                 body: parsed,
+                headers: raw.headers,
             };
             const route = this.route(req);
             op = route.op;

@@ -1,6 +1,7 @@
 import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
 import { RESOURCES, checkPatch, gvOf, mergePatch, prune, type ResDef } from "./kubeResources";
 import { servedByCrds } from "./kubeCrds";
+import { impersonated, jsonPatchSubjects, newServiceAccount, rulesReview } from "./kubeRbac";
 import { fieldFilter, matchesSelector, parseLabelSelector, matchesLabels } from "./selectors";
 
 /**
@@ -52,6 +53,11 @@ export class KubeFake extends FakeApi<KubeState> {
     protected errorBody(e: ApiError): unknown {
         const reason = e instanceof Violation ? (e.status === 404 ? "NotFound" : e.status === 405 ? "MethodNotAllowed" : "BadRequest") : e.reason;
         return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, reason, code: e.status, ...e.extra };
+    }
+
+    /** kubectl sends some built-in types as protobuf: kept as text for the route that reads them (kubeRbac.ts). */
+    protected parseRequestBody(text: string, method: string, path: string): unknown {
+        return text.startsWith("k8s\0") && /\/(selfsubjectrulesreviews|serviceaccounts)$/.test(path) ? text : super.parseRequestBody(text, method, path);
     }
 
     protected makeStale(): boolean {
@@ -143,6 +149,10 @@ export class KubeFake extends FakeApi<KubeState> {
                 allowed("patch");
                 strictQuery(req.query, ["fieldManager", "fieldValidation"], `patch ${resource}`);
                 return { op: `${resource}.patch`, handle: () => this.patch(req, resource, this.mustGet(resource, d, ns, name), d.patchable ?? []) };
+            case "POST":
+                allowed("create");
+                strictQuery(req.query, ["fieldManager", "fieldValidation", "dryRun"], `create ${resource}`);
+                return { op: `${resource}.create`, status: 201, handle: () => this.create(req, resource, ns) };
             case "DELETE":
                 allowed("delete");
                 strictQuery(req.query, ["gracePeriodSeconds", "propagationPolicy"], `delete ${resource}`);
@@ -186,11 +196,23 @@ export class KubeFake extends FakeApi<KubeState> {
     }
 
     private patch(req: Req, resource: string, obj: any, patchable: string[]): any {
+        if (req.contentType === "application/json-patch+json" && (resource === "rolebindings" || resource === "clusterrolebindings")) {
+            return this.changed(resource, obj, `patch subjects ${JSON.stringify(req.body)}`, () => jsonPatchSubjects(obj, req.body));
+        }
         if (!["application/merge-patch+json", "application/strategic-merge-patch+json"].includes(req.contentType)) {
             throw new Violation(`patch content type ${req.contentType} is not supported`, 415);
         }
         checkPatch(req.body, patchable, "");
         return this.changed(resource, obj, `patch ${JSON.stringify(req.body)}`, () => mergePatch(obj, req.body));
+    }
+
+    private create(req: Req, resource: string, ns: string): any {
+        if (resource === "selfsubjectrulesreviews") return rulesReview((r) => this.list(r), impersonated(req.headers ?? {}), req.body);
+        if (resource !== "serviceaccounts") throw new Violation(`create ${resource} is not faked`, 405);
+        const sa = newServiceAccount(req.body, ns, (n) => this.get(resource, ns, n) !== undefined, this.state.rv);
+        this.put(resource, sa);
+        this.effect(`${resource}.create`, `${ns}/${sa.metadata.name}`, "created");
+        return this.get(resource, ns, sa.metadata.name);
     }
 
     private deleteObject(req: Req, resource: string, obj: any): any {

@@ -16,6 +16,7 @@ export interface ResDef {
 }
 
 const META = ["metadata.labels", "metadata.annotations"];
+const RBAC = "rbac.authorization.k8s.io";
 const SCALE = { scale: { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] } };
 const WORKLOAD = { group: "apps", namespaced: true, verbs: ["get", "list", "patch", "delete"], patchable: META };
 const JOB = { group: "batch", namespaced: true, verbs: ["get", "list", "patch", "delete"], patchable: [...META, "spec.suspend"] };
@@ -36,6 +37,14 @@ export const RESOURCES: Record<string, ResDef> = {
     daemonsets: { ...WORKLOAD, kind: "DaemonSet", singular: "daemonset", short: ["ds"] },
     jobs: { ...JOB, kind: "Job", singular: "job", short: [] },
     cronjobs: { ...JOB, kind: "CronJob", singular: "cronjob", short: ["cj"] },
+    // The stolen-credential steps (kubeRbac.ts): bindings' subjects are patched (JSON patch), a
+    // service account deleted and created, a rules review created by `auth can-i --list`.
+    rolebindings: { group: RBAC, kind: "RoleBinding", namespaced: true, singular: "rolebinding", short: [], verbs: ["get", "list", "patch"] },
+    clusterrolebindings: { group: RBAC, kind: "ClusterRoleBinding", namespaced: false, singular: "clusterrolebinding", short: [], verbs: ["get", "list", "patch"] },
+    roles: { group: RBAC, kind: "Role", namespaced: true, singular: "role", short: [], verbs: ["get", "list"] },
+    clusterroles: { group: RBAC, kind: "ClusterRole", namespaced: false, singular: "clusterrole", short: [], verbs: ["get", "list"] },
+    serviceaccounts: { group: "", kind: "ServiceAccount", namespaced: true, singular: "serviceaccount", short: ["sa"], verbs: ["get", "list", "create", "delete"] },
+    selfsubjectrulesreviews: { group: "authorization.k8s.io", kind: "SelfSubjectRulesReview", namespaced: false, singular: "selfsubjectrulesreview", short: [], verbs: ["create"] },
     // Read-only: the cluster policy check asks whether a policy kind's CRD exists (kubeCrds.ts).
     customresourcedefinitions: { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", namespaced: false, singular: "customresourcedefinition", short: ["crd", "crds"], verbs: ["get", "list"] },
 };

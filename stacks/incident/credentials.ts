@@ -1,0 +1,108 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ADMISSION_LIMIT, CredentialContainment } from "../../components/credentials/credentialContainment";
+import { CredentialOneWay } from "../../components/credentials/credentialOneWay";
+import { CredentialRecord } from "../../components/credentials/credentialRecord";
+import type { Artifact, NotCaptured } from "../../components/evidenceCapture";
+import type { IncidentNames } from "../../core/incidentNames";
+import { isDestructive, reaches } from "../../core/levels";
+import type { QuarantineConfig } from "../config";
+import { credentialKey, type Credential } from "../credentialConfig";
+
+export interface CredentialSteps {
+    /** Each principal's record: evidence, in the custody manifest; escalation waits for them. */
+    readonly records: pulumi.Resource[];
+    readonly artifacts: pulumi.Output<Artifact[]>;
+    readonly notCaptured: pulumi.Output<NotCaptured[]>;
+    /** Every reversible revocation (isolate and above). */
+    readonly revoked: pulumi.Resource[];
+    /** The `credentials` output: the principals and what this update does about them. */
+    readonly outputs: { credentials?: { principals: string[]; contained: boolean; notBlocked?: string } };
+}
+
+/** What `isolate` does to each kind of principal, and what the destructive levels add: said in preview. */
+const REVOKES: Record<Credential["kind"], string> = {
+    serviceaccount: "removed from every RoleBinding and ClusterRoleBinding naming it, and its writes, exec and attach denied by admission",
+    user: "removed from every RoleBinding and ClusterRoleBinding naming it, and its writes, exec and attach denied by admission",
+    gsa: "disabled, its Workload Identity bindings removed and its user-managed keys disabled",
+    key: "disabled",
+};
+const ONE_WAY: Partial<Record<Credential["kind"], string>> = { serviceaccount: "deleted and recreated", key: "deleted" };
+
+export interface CredentialInputs {
+    readonly bucket: pulumi.Input<string>;
+    readonly bucketReady?: pulumi.Resource;
+}
+
+/**
+ * `quarantine:credentials` (seed 003, "Stolen credentials"): record first, then, from `isolate`
+ * up, revoke reversibly (the one-way steps: `oneWayCredentials`). None of it takes anything from the pods' or nodes' isolation, and their cut-off waits
+ * for none of it: the program declares it beside them, never in their `dependsOn`.
+ */
+export function quarantineCredentials(cfg: QuarantineConfig, names: IncidentNames, inputs: CredentialInputs): CredentialSteps {
+    const none = pulumi.output([]);
+    if (cfg.credentials.length === 0) return { records: [], artifacts: none, notCaptured: none, revoked: [], outputs: {} };
+    const id = names.id;
+    const principals = cfg.credentials.map(credentialKey);
+    const record = new CredentialRecord(`${id}/credentials/record`, {
+        names,
+        project: cfg.project,
+        kubeContext: cfg.kubeContext,
+        bucket: inputs.bucket,
+        bucketReady: inputs.bucketReady,
+        credentials: cfg.credentials,
+    });
+    const records = [...record.records.values()];
+    const base = { records, artifacts: record.artifacts, notCaptured: record.notCaptured };
+    if (!reaches(cfg.level, "isolate")) {
+        void pulumi.log.warn(`quarantine:level observe records ${principals.join(", ")} and revokes nothing: the stolen credentials still work; quarantine:level isolate revokes them`);
+        return { ...base, revoked: [], outputs: { credentials: { principals, contained: false } } };
+    }
+    const contain = new CredentialContainment(`${id}/credentials/contain`, {
+        names,
+        project: cfg.project,
+        kubeContext: cfg.kubeContext,
+        credentials: cfg.credentials,
+        recordOf: (p) => {
+            const r = record.records.get(p);
+            if (!r) throw new Error(`no record of ${p}`);
+            return r;
+        },
+    });
+    cfg.credentials.forEach((c, i) => void pulumi.log.info(`quarantine:credentials[${i}] ${credentialKey(c)}: recorded, then ${REVOKES[c.kind]}${isDestructive(cfg.level) && ONE_WAY[c.kind] ? `; one-way: ${ONE_WAY[c.kind]}` : ""}`));
+    const kube = cfg.credentials.filter((c) => c.kind === "serviceaccount" || c.kind === "user");
+    const notBlocked = kube.length > 0 ? `${kube.map(credentialKey).join(", ")}: ${ADMISSION_LIMIT}` : undefined;
+    if (notBlocked) void pulumi.log.warn(notBlocked);
+    for (const c of cfg.credentials.filter((x) => x.kind === "serviceaccount")) {
+        if (!isDestructive(cfg.level)) {
+            void pulumi.log.warn(
+                `${credentialKey(c)}: tokens bound to a pod die with the pod (quarantine:level redeploy); tokens bound to no pod (TokenRequest) stay valid until they expire unless the service account is deleted and recreated (quarantine:level redeploy, with quarantine:confirm)`,
+            );
+        }
+    }
+    return { ...base, revoked: contain.revoked, outputs: { credentials: { principals, contained: true, ...(notBlocked ? { notBlocked } : {}) } } };
+}
+
+/**
+ * The one-way steps at the destructive levels (`quarantine:confirm` is checked with the level):
+ * after every record and revocation of the credentials and after the incident's evidence, as
+ * every escalation step.
+ */
+export function oneWayCredentials(cfg: QuarantineConfig, names: IncidentNames, steps: CredentialSteps, evidence: pulumi.Resource[]): { steps: pulumi.Resource[]; oneWay: string[] } {
+    if (cfg.credentials.length === 0 || !isDestructive(cfg.level)) return { steps: [], oneWay: [] };
+    const o = new CredentialOneWay(`${names.id}/credentials/one-way`, {
+        names,
+        project: cfg.project,
+        kubeContext: cfg.kubeContext,
+        credentials: cfg.credentials,
+        after: [...steps.records, ...steps.revoked, ...evidence],
+    });
+    return { steps: o.steps, oneWay: o.oneWay };
+}
+
+/**
+ * Where a created evidence bucket goes when the incident has no node to take the region from
+ * (only `quarantine:credentials`): the cluster's region if configured, else the US multi-region.
+ */
+export function evidenceLocationWithoutNodes(cfg: QuarantineConfig): string {
+    return cfg.cluster ? cfg.cluster.location.replace(/-[a-z]$/, "") : "US";
+}
