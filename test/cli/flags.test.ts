@@ -34,6 +34,23 @@ describe("open's flags → config", () => {
         expect(parsed).toMatchObject({ level: "observe", nodeIsolation: "immediate", nodes: ["gke-n1"], incidentId: "42" });
     });
 
+    it("maps --image and --credential to their keys, only when given (a stack config's own lists stay)", () => {
+        const set = openConfig("42", flags({ image: ["nginx:1.25"], credential: ["serviceaccount:default/web", "user:mallory@acme.com"] }));
+        expect(set["quarantine:images"]).toBe('["nginx:1.25"]');
+        expect(set["quarantine:credentials"]).toBe('["serviceaccount:default/web","user:mallory@acme.com"]');
+        expect(parseConfig({ ...STACK_CONFIG, ...set }, "incident-42").credentials).toHaveLength(2);
+        expect(openConfig("42", flags({ pod: ["default/x"] }))).not.toHaveProperty("quarantine:images");
+        expect(openConfig("42", flags({ pod: ["default/x"] }))).not.toHaveProperty("quarantine:credentials");
+    });
+
+    it.each([
+        ["a bad image", flags({ image: ["nginx:1.25", "Bad Image"] }), '--image "Bad Image" → quarantine:images[1] "Bad Image"'],
+        ["a bad credential", flags({ credential: ["serviceaccount:Default/web"] }), '--credential "serviceaccount:Default/web" → quarantine:credentials[0] "serviceaccount:Default/web" is not a valid service account'],
+    ])("refuses %s naming the flag and the key", (_what, f, expected) => {
+        const problems = refusals(() => validate("42", STACK_CONFIG, openConfig("42", f), f));
+        expect(problems.some((p) => p.startsWith(expected))).toBe(true);
+    });
+
     it("defaults to isolate, after-drain (the program's defaults, written explicitly)", () => {
         const set = openConfig("42", flags({ pod: ["default/x"] }));
         expect(set["quarantine:level"]).toBe("isolate");
@@ -55,7 +72,7 @@ describe("open's flags → config", () => {
     });
 
     it.each([
-        ["no target", flags({}), "--pod or --node is required → quarantine:pods / quarantine:nodes"],
+        ["no target", flags({}), "--pod, --node, --image or --credential is required → quarantine:pods / quarantine:nodes / quarantine:images / quarantine:credentials"],
         ["an unknown level", flags({ pod: ["default/x"], level: "contain" }), '--level "contain" → quarantine:level must be one of observe | isolate'],
         ["a destructive level, sent to escalate", flags({ pod: ["default/x"], level: "delete-node" }), "use quarantine escalate 42 delete-node"],
     ])("refuses %s before the schema runs, naming flag and key", (_what, f, expected) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { verifyCustody, type CustodyReads } from "../../tools/cli/custody";
 import { reportModel, renderMarkdown } from "../../tools/cli/report";
 import { renderHtml } from "../../tools/cli/reportHtml";
 import { outputs, record, resources } from "./fixtures";
@@ -93,6 +94,41 @@ describe("Markdown", () => {
         const edges = block.map((l) => /^ {4}(\w+) -- ".*" --> (\w+)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
         expect(edges.length).toBe(closed().diagram.edges.length);
         for (const e of edges) expect([ids.has(e[1]), ids.has(e[2])]).toEqual([true, true]);
+    });
+});
+
+describe("the custody manifest checked against the bucket", () => {
+    const [pod, node] = outputs().custodyManifest!.artifacts;
+    const MANIFEST = "gs://acme-prod-q-42-9f3c1a2b/incident-42/custody/manifest-59e676aa5eef002f.json";
+    const reads: CustodyReads = {
+        buckets: { "gs://acme-prod-q-42-9f3c1a2b": undefined },
+        objects: { [pod.object]: { sha256: pod.sha256 }, [node.object]: { sha256: "0".repeat(64) }, [MANIFEST]: { error: { kind: "missing", detail: `object ${MANIFEST} does not exist` } } },
+    };
+    const checked = () => reportModel({ record: record(4), resources: resources(), generatedAt: AT, custody: verifyCustody(reads, [pod, node], MANIFEST) });
+
+    it("says, per artifact row, verified or what is wrong with it, and sums it up", () => {
+        const md = renderMarkdown(checked());
+        const row = (a: typeof pod) => md.split("\n").find((l) => l.includes(`\`${a.sha256}\``))!;
+        expect(row(pod).endsWith("| verified |")).toBe(true);
+        expect(row(node)).toContain(`| mismatch: the object's sha256 is ${"0".repeat(64)}, the manifest recorded ${node.sha256} |`);
+        expect(md).toContain("Checked against gs://acme-prod-q-42-9f3c1a2b: 1 mismatch, 1 missing, 1 verified of 3 objects.\n");
+        expect(md).toContain(`Manifest object: missing (object ${MANIFEST} does not exist).`);
+        expect(md).not.toContain("Not verified against the bucket");
+    });
+
+    it("says not checked when the report could not read anything, rather than verified", () => {
+        const md = renderMarkdown(closed());
+        expect(md).toContain("Not verified against the bucket's objects by this report");
+        expect(md.split("\n").find((l) => l.includes(`\`${pod.sha256}\``))!.endsWith("| not checked |")).toBe(true);
+    });
+
+    it("carries the same verdicts in the HTML and in --json", () => {
+        const html = renderHtml(checked());
+        expect(html).toContain(`<td>mismatch: the object's sha256 is ${"0".repeat(64)}, the manifest recorded ${node.sha256}</td>`);
+        expect(html).toContain('<p class="oneway">Checked against gs://acme-prod-q-42-9f3c1a2b: 1 mismatch, 1 missing, 1 verified of 3 objects.</p>');
+        const json = JSON.parse(JSON.stringify(checked()));
+        expect(json.custody.artifacts.map((c: { status: string }) => c.status)).toEqual(["verified", "mismatch"]);
+        expect(json.custody.manifest.status).toBe("missing");
     });
 });
 

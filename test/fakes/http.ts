@@ -45,6 +45,18 @@ export class ApiError extends Error {
     }
 }
 
+/**
+ * A route's answer that is not JSON: an object's bytes (Cloud Storage `alt=media`), written as
+ * they are with their own Content-Type and headers.
+ */
+export class Media {
+    constructor(
+        readonly contentType: string,
+        readonly data: Buffer,
+        readonly headers: Record<string, string> = {},
+    ) {}
+}
+
 /** A request the fake does not implement: answered with `status` and recorded as a violation. */
 export class Violation extends ApiError {
     constructor(message: string, status = 400) {
@@ -220,6 +232,11 @@ export abstract class FakeApi<S> {
         this.calls.push({ seq: this.calls.length, op, method, path: url.pathname, query, body: parsed, status, fault });
         if (fault === "timeout") {
             setTimeout(() => raw.socket.destroy(), STALL_MS).unref();
+            return;
+        }
+        if (body instanceof Media) {
+            res.writeHead(status, { ...body.headers, "content-type": body.contentType, "content-length": String(body.data.length) });
+            res.end(body.data);
             return;
         }
         res.writeHead(status, { "content-type": "application/json" });

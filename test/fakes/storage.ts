@@ -1,4 +1,4 @@
-import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
+import { ApiError, FakeApi, Media, Violation, strictFields, strictQuery, type Req, type Route } from "./http";
 import { checkVersioning, notFound, parseMultipartRelated, renderObject, type Bucket, type StorageState, type StoredObject } from "./storageState";
 
 export { emptyStorage, type StorageState, type StoredObject } from "./storageState";
@@ -7,7 +7,7 @@ export { emptyStorage, type StorageState, type StoredObject } from "./storageSta
  * A Cloud Storage JSON API fake (https://cloud.google.com/storage/docs/json_api/v1), for the
  * stand-in gcp provider (test/e2e/standIns/gcp) and anything else that takes a base URL:
  * buckets insert / get / patch / delete / lockRetentionPolicy, objects media upload / get / list /
- * delete. It enforces what the evidence bucket relies on, each with its documentation: unique
+ * delete, media download (`alt=media`). It enforces what the evidence bucket relies on, each with its documentation: unique
  * bucket names (409), no Object Versioning beside a retention policy, no overwrite or delete of an
  * object under retention (403), the `ifGenerationMatch=0` no-clobber precondition (412), no
  * delete of a bucket that is not empty (409).
@@ -44,6 +44,10 @@ export class StorageFake extends FakeApi<StorageState> {
         const s = req.segments;
         if (s[0] === "upload" && s[1] === "storage" && s[2] === "v1" && s[3] === "b" && s[5] === "o" && s.length === 6 && req.method === "POST") {
             return this.upload(req, s[4]);
+        }
+        // An object's mediaLink (renderObject) is the download path, what `gcloud storage cat` fetches.
+        if (s[0] === "download" && s[1] === "storage" && s[2] === "v1" && s[3] === "b" && s[5] === "o" && s.length === 7 && req.method === "GET") {
+            return this.download(req, s[4], s[6]);
         }
         if (s[0] !== "storage" || s[1] !== "v1" || s[2] !== "b") throw new Violation(`unknown path ${req.method} ${req.path}`, 404);
         if (s.length === 3 && req.method === "POST") return this.insertBucket(req);
@@ -225,7 +229,7 @@ export class StorageFake extends FakeApi<StorageState> {
         const get = () => (this.bucket(bucket), this.object(bucket, name) ?? notFound(`No such object: ${bucket}/${name}`));
         if (req.method === "GET") {
             strictQuery(req.query, ["alt", "projection", "generation", "ifGenerationMatch", "userProject", "fields"], "objects.get");
-            if (req.query.get("alt") === "media") throw new Violation("objects.get alt=media (download) is not faked: read the fake's state");
+            if (req.query.get("alt") === "media") return this.download(req, bucket, name);
             return { op: "objects.get", handle: () => renderObject(get(), this.base) };
         }
         if (req.method === "DELETE") {
@@ -243,6 +247,29 @@ export class StorageFake extends FakeApi<StorageState> {
             };
         }
         throw new Violation(`unknown objects call ${req.method}`, 404);
+    }
+
+    /**
+     * objects.get with `alt=media`: the object's bytes, with the `x-goog-hash` header the service
+     * sends (crc32c and md5, https://cloud.google.com/storage/docs/xml-api/reference-headers#xgooghash).
+     * A `generation` that is not the live one is 404, as for a deleted version without versioning.
+     */
+    private download(req: Req, bucket: string, name: string): Route {
+        strictQuery(req.query, ["alt", "generation", "ifGenerationMatch", "userProject"], "objects.get alt=media");
+        if (req.query.get("alt") !== "media") throw new Violation("download path without alt=media");
+        return {
+            op: "objects.get media",
+            handle: () => {
+                this.bucket(bucket);
+                const o = this.object(bucket, name);
+                const generation = req.query.get("generation");
+                if (!o || (generation !== null && generation !== o.generation)) notFound(`No such object: ${bucket}/${name}`);
+                this.precondition(req, o);
+                const data = Buffer.from(o.data);
+                const meta = renderObject(o, this.base) as { md5Hash: string; crc32c: string };
+                return new Media(o.contentType, data, { "x-goog-hash": `crc32c=${meta.crc32c},md5=${meta.md5Hash}`, "x-goog-generation": o.generation });
+            },
+        };
     }
 
     /** `ifGenerationMatch`: 0 means "only if there is no live object" (https://cloud.google.com/storage/docs/request-preconditions). */

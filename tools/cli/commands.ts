@@ -2,9 +2,12 @@ import { writeFileSync } from "node:fs";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { isDestructive, type Level } from "../../core/levels";
 import type { Colors } from "./color";
-import { EXIT, escalateConfig, listKeys, openConfig, parallelFor, stackName, toConfigMap, validate, type OpenFlags } from "./flags";
-import { oneWayOf } from "./record";
-import { reportModel, renderMarkdown } from "./report";
+import { EXIT, UsageError, escalateConfig, listKeys, openConfig, parallelFor, stackName, toConfigMap, validate, type OpenFlags } from "./flags";
+import { alertLines, type Alert } from "./alert";
+import { verifyCustody, type CustodyVerification } from "./custody";
+import { readCustody } from "./custodyRead";
+import { oneWayOf, type IncidentRecord } from "./record";
+import { manifestUrl, reportModel, renderMarkdown } from "./report";
 import { renderHtml } from "./reportHtml";
 import { renderStatus, statusOf } from "./status";
 import { progressLine, renderSummary } from "./summary";
@@ -45,14 +48,23 @@ async function confirm(io: Io, question: string, yes: boolean): Promise<boolean>
 const message = (what: string) => `quarantine ${what} by ${ws.responder()}`;
 
 /** Preview with the policy pack, print what will happen, ask, then update. Returns an exit code. */
-async function previewThenUp(io: Io, stack: Stack, o: { headline: string; what: string; yes: boolean; pods: number; nodes: number; policyPack: boolean; onApply?: () => void }): Promise<number> {
+async function previewThenUp(
+    io: Io,
+    stack: Stack,
+    o: { headline: string; what: string; yes: boolean; pods: number; nodes: number; policyPack: boolean; onApply?: () => void; previewOnly?: boolean; prelude?: string[] },
+): Promise<number> {
     const parallel = parallelFor(o.pods, o.nodes);
     const policyPacks = o.policyPack ? [ws.POLICY_PACK] : undefined;
     io.err(io.ce.dim(`previewing ${stack.name} (policy pack ${o.policyPack ? "on" : "OFF"}, --parallel ${parallel})…`));
     const preview = new ws.EventLog();
     await stack.preview({ diff: true, policyPacks, parallel, message: message(o.what), onEvent: preview.on });
     const oneWay = Array.isArray(preview.stackOutputs.oneWayActions) ? (preview.stackOutputs.oneWayActions as string[]) : undefined;
+    for (const l of o.prelude ?? []) io.out(l);
     io.out(renderSummary({ headline: o.headline, steps: preview.steps, oneWayActions: oneWay, warnings: preview.warnings, policyViolations: preview.policyViolations }, io.c));
+    if (o.previewOnly) {
+        io.out(`\nPreview only: nothing was changed. To apply: quarantine ${o.what}`);
+        return EXIT.ok;
+    }
     if (!(await confirm(io, "\nApply this quarantine?", o.yes))) return EXIT.declined;
     o.onApply?.();
     const update = new ws.EventLog((s, failed) => io.err(progressLine(s, failed, io.ce)));
@@ -68,17 +80,70 @@ async function previewThenUp(io: Io, stack: Stack, o: { headline: string; what: 
     return EXIT.ok;
 }
 
-export async function open(io: Io, id: string, f: OpenFlags & { yes: boolean; policyPack: boolean }): Promise<number> {
-    const set = openConfig(id, f);
+/**
+ * The alert's pod and node as `--pod`/`--node`, and its project and cluster as `--project` and
+ * `--context` where neither a flag nor the stack's config says otherwise. A stack pinned to
+ * another project or cluster than the alert's is refused: a pod of the same name there is not the
+ * one the alert is about (a flag overrides, knowingly).
+ */
+export function alertFlags(f: OpenFlags, alert: Alert | undefined, config: Record<string, string>): OpenFlags {
+    if (!alert) return f;
+    const fill = (flag: string | undefined, key: string, v: string | undefined) => {
+        if (flag !== undefined) return flag;
+        const pinned = config[key];
+        if (pinned !== undefined && v !== undefined && pinned !== v) {
+            const option = key === "gcp:project" ? "--project" : "--context";
+            throw new UsageError([`--from-alert: the alert is about ${key} ${JSON.stringify(v)}, but the stack's config says ${JSON.stringify(pinned)}; pass ${option} to choose`]);
+        }
+        return pinned === undefined ? v : undefined;
+    };
+    return { ...f, pod: [alert.pod], node: alert.node ? [alert.node] : [], project: fill(f.project, "gcp:project", alert.project), context: fill(f.context, "kubernetes:context", alert.context) };
+}
+
+export async function open(io: Io, id: string, flags: OpenFlags & { yes: boolean; policyPack: boolean; previewOnly?: boolean; alert?: Alert }): Promise<number> {
+    const local = ws.localStackConfig(stackName(id));
+    const hadConfigFile = ws.hasLocalConfig(stackName(id));
     // Validated against this checkout's stack config before the backend is touched.
-    validate(id, ws.localStackConfig(stackName(id)), set, f);
+    validate(id, local, openConfig(id, alertFlags(flags, flags.alert, local)), alertFlags(flags, flags.alert, local));
     io.requirePulumi?.();
-    const stack = await ws.createOrSelect(io.session, stackName(id));
-    validate(id, await ws.currentConfig(stack), set, f);
+    const { stack, created } = await ws.selectOrCreate(io.session, stackName(id));
+    const current = await ws.currentConfig(stack);
+    const f = alertFlags(flags, flags.alert, current);
+    const set = openConfig(id, f);
+    validate(id, current, set, f);
+    const before = Object.fromEntries(Object.keys(set).map((k) => [k, current[k]]));
     await ws.writeConfig(stack, toConfigMap(set), listKeys(set));
     const level = set["quarantine:level"];
-    const flags = [...f.pod.map((p) => `--pod ${p}`), ...f.node.map((n) => `--node ${n}`), `--level ${level}`, ...(f.immediate ? ["--immediate"] : [])].join(" ");
-    return previewThenUp(io, stack, { headline: `Incident ${id}: ${level}${f.immediate ? ", node cut off immediately" : ""}`, what: `open ${id} ${flags}`, yes: f.yes, pods: f.pod.length, nodes: f.node.length, policyPack: f.policyPack });
+    const words = [
+        ...f.pod.map((p) => `--pod ${p}`),
+        ...f.node.map((n) => `--node ${n}`),
+        ...(f.image ?? []).map((i) => `--image ${i}`),
+        ...(f.credential ?? []).map((c) => `--credential ${c}`),
+        `--level ${level}`,
+        ...(f.immediate ? ["--immediate"] : []),
+        ...(f.project ? [`--project ${f.project}`] : []),
+        ...(f.context ? [`--context ${f.context}`] : []),
+    ].join(" ");
+    const run = () =>
+        previewThenUp(io, stack, {
+            headline: `Incident ${id}: ${level}${f.immediate ? ", node cut off immediately" : ""}`,
+            what: `open ${id} ${words}`,
+            yes: flags.yes,
+            pods: f.pod.length,
+            nodes: f.node.length,
+            policyPack: flags.policyPack,
+            previewOnly: flags.previewOnly,
+            prelude: flags.alert ? [...alertLines(flags.alert), ""] : undefined,
+        });
+    if (!flags.previewOnly) return run();
+    // A preview must leave nothing behind for a later `pulumi up` to act on: the stack's config
+    // as it was, and no stack at all where it made one (keeping a config file it did not write).
+    try {
+        return await run();
+    } finally {
+        await ws.putBack(stack, before);
+        if (created) await ws.removeNewStack(stack, hadConfigFile);
+    }
 }
 
 export async function escalate(io: Io, id: string, level: string, f: { confirm?: string; yes: boolean; policyPack: boolean }): Promise<number> {
@@ -158,7 +223,8 @@ export async function close(io: Io, id: string, f: { yes: boolean; report?: stri
     await stack.destroy({ continueOnError: true, message: message(`close ${id}`), onEvent: done.on });
     const after = { ...before, history: (await ws.readRecord(stack, id)).history };
     const file = f.report ?? `quarantine-${stackName(id)}-report.md`;
-    writeFileSync(file, renderMarkdown(reportModel({ record: after, resources, generatedAt: new Date().toISOString() })));
+    const custody = await checkCustody(io, before);
+    writeFileSync(file, renderMarkdown(reportModel({ record: after, resources, generatedAt: new Date().toISOString(), custody })));
     const o = before.outputs;
     io.out(io.c.bold("\nWhat stays:"));
     for (const s of o.snapshotNames ?? []) io.out(`  snapshot ${s}`);
@@ -169,10 +235,20 @@ export async function close(io: Io, id: string, f: { yes: boolean; report?: stri
     return EXIT.ok;
 }
 
+/** The custody manifest checked against the bucket's objects, where the stack recorded any. */
+async function checkCustody(io: Io, r: IncidentRecord): Promise<CustodyVerification | undefined> {
+    const artifacts = r.outputs.custodyManifest?.artifacts ?? [];
+    const manifest = manifestUrl(r.outputs);
+    const objects = [...artifacts.map((a) => a.object), ...(manifest ? [manifest] : [])];
+    if (objects.length === 0) return undefined;
+    io.err(io.ce.dim(`reading ${objects.length} evidence objects back from the bucket to check their sha256…`));
+    return verifyCustody(await readCustody(objects), artifacts, manifest);
+}
+
 export async function report(io: Io, id: string, f: { format: string; out?: string; json: boolean }): Promise<number> {
     const stack = await ws.select(io.session, stackName(id));
     const record = await ws.readRecord(stack, id);
-    const model = reportModel({ record, resources: await ws.resourcesOf(stack), generatedAt: new Date().toISOString() });
+    const model = reportModel({ record, resources: await ws.resourcesOf(stack), generatedAt: new Date().toISOString(), custody: await checkCustody(io, record) });
     if (Object.keys(record.outputs).length === 0) io.err(`${stack.name} holds no outputs (closed?): the full report is the one close wrote, quarantine-${stack.name}-report.md.`);
     const text = f.json ? JSON.stringify(model, null, 2) : f.format === "html" ? renderHtml(model) : renderMarkdown(model);
     if (f.out) {

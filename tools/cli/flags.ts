@@ -36,6 +36,10 @@ export class UsageError extends Error {
 export interface OpenFlags {
     readonly pod: readonly string[];
     readonly node: readonly string[];
+    /** A malicious image: every pod running it is quarantined (→ quarantine:images). */
+    readonly image?: readonly string[];
+    /** A stolen credential to record and revoke (→ quarantine:credentials). */
+    readonly credential?: readonly string[];
     readonly level?: string;
     readonly immediate?: boolean;
     readonly project?: string;
@@ -57,8 +61,10 @@ export function checkId(id: string): void {
 export function openConfig(id: string, f: OpenFlags): Record<string, string> {
     checkId(id);
     const problems: string[] = [];
-    if (f.pod.length === 0 && f.node.length === 0) {
-        problems.push("--pod or --node is required → quarantine:pods / quarantine:nodes: name the compromised pod, e.g. --pod default/web-5d9f");
+    const images = f.image ?? [];
+    const credentials = f.credential ?? [];
+    if (f.pod.length === 0 && f.node.length === 0 && images.length === 0 && credentials.length === 0) {
+        problems.push("--pod, --node, --image or --credential is required → quarantine:pods / quarantine:nodes / quarantine:images / quarantine:credentials: name the compromised pod, e.g. --pod default/web-5d9f");
     }
     if (f.level !== undefined && !(OPEN_LEVELS as readonly string[]).includes(f.level)) {
         const hint = (LEVELS as readonly string[]).includes(f.level) ? `; ${f.level} deletes something: use quarantine escalate ${id} ${f.level}` : "";
@@ -71,6 +77,9 @@ export function openConfig(id: string, f: OpenFlags): Record<string, string> {
         "quarantine:level": f.level ?? "isolate",
         "quarantine:nodeIsolation": f.immediate ? "immediate" : "after-drain",
     };
+    // Only when given: a stack config's images or credentials stay unless the responder names others.
+    if (images.length > 0) out["quarantine:images"] = JSON.stringify(images);
+    if (credentials.length > 0) out["quarantine:credentials"] = JSON.stringify(credentials);
     if (f.project !== undefined) out["gcp:project"] = f.project;
     if (f.context !== undefined) out["kubernetes:context"] = f.context;
     return out;
@@ -98,6 +107,10 @@ function flagFor(key: string, index: string | undefined, set: Record<string, str
             return at === undefined ? "--pod/--node" : `--pod ${JSON.stringify(flags.pod?.[at])}`;
         case "quarantine:nodes":
             return at === undefined ? "--node" : `--node ${JSON.stringify(flags.node?.[at])}`;
+        case "quarantine:images":
+            return at === undefined ? "--image" : `--image ${JSON.stringify(flags.image?.[at])}`;
+        case "quarantine:credentials":
+            return at === undefined ? "--credential" : `--credential ${JSON.stringify(flags.credential?.[at])}`;
         case "quarantine:level":
             return `--level ${JSON.stringify(set[key])}`;
         case "quarantine:nodeIsolation":

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import * as readline from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
 import { CommandError, ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { parseAlert, type Alert } from "./alert";
 import { colorEnabled, colors } from "./color";
 import * as cmd from "./commands";
 import { findPulumi, INSTALL_PULUMI, lockedMessage } from "./errors";
@@ -57,17 +59,27 @@ function program(io: cmd.Io, env: NodeJS.ProcessEnv, code: { value: number; stac
         .argument("<id>", "incident id: lowercase letters, digits, '-'")
         .option("--pod <ns/name>", "a compromised pod (repeatable) → quarantine:pods", collect, [])
         .option("--node <name>", "a node to quarantine directly (repeatable) → quarantine:nodes", collect, [])
+        .option("--image <ref>", "a malicious image: every pod running it is quarantined and, from isolate up, the image blocked (repeatable) → quarantine:images", collect, [])
+        .option("--credential <principal>", "a stolen credential to record and revoke, e.g. serviceaccount:default/web (repeatable) → quarantine:credentials", collect, [])
         .option("--level <level>", `${OPEN_LEVELS.join(" | ")} → quarantine:level (default isolate); the destructive levels go through escalate`)
         .option("--immediate", "cut the node off at once, before its drain (suspected container escape) → quarantine:nodeIsolation immediate")
         .option("--project <id>", "→ gcp:project (needed for a new stack)")
         .option("--context <name>", "kubeconfig context → kubernetes:context (needed for a new stack)")
+        .option("--from-alert <file>", "a readiness alert's notification (Cloud Monitoring's Pub/Sub JSON, or the Pub/Sub message): its pod and node instead of --pod/--node, its project and cluster where the stack has none")
+        .option("--preview-only", "preview and print the plan, then put the stack's config back as it was (and remove a stack it created)")
         .option("--no-policy-pack", "skip the policy pack (only if it can't start: the guardrails then don't run)")
         .option("-y, --yes", "do not ask before the update")
-        .addHelpText("after", example("quarantine open 42 --pod default/compromised-pod --level observe\nquarantine open 42 --pod default/web-5d9f --pod default/web-7c2a --immediate --yes"))
+        .addHelpText(
+            "after",
+            example(
+                "quarantine open 42 --pod default/compromised-pod --level observe\nquarantine open 42 --pod default/web-5d9f --pod default/web-7c2a --immediate --yes\nquarantine open 42 --preview-only --from-alert alert.json   # e.g. from gcloud pubsub subscriptions pull --format=json",
+            ),
+        )
         .action(async (id: string, o) => {
             // commander refuses a bad --level choice itself; open re-checks through the schema.
             about(id);
-            code.value = await cmd.open(withSession(), id, { ...o, yes: o.yes ?? false });
+            const alert = o.fromAlert === undefined ? undefined : readAlert(o.fromAlert, o.pod.length + o.node.length > 0);
+            code.value = await cmd.open(withSession(), id, { ...o, yes: o.yes ?? false, previewOnly: o.previewOnly ?? false, alert });
         });
 
     p.command("escalate")
@@ -136,6 +148,18 @@ function program(io: cmd.Io, env: NodeJS.ProcessEnv, code: { value: number; stac
             code.value = await cmd.report(withSession(), id, { format: o.format, out: o.out, json: o.json ?? false });
         });
     return p;
+}
+
+/** The alert file, parsed; refused (exit 64) when unreadable, when it names no pod, or beside --pod/--node. */
+function readAlert(file: string, podsGiven: boolean): Alert {
+    if (podsGiven) throw new UsageError([`--from-alert ${JSON.stringify(file)} names the pod and node: leave out --pod and --node`]);
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError([`--from-alert ${JSON.stringify(file)}: can't read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    }
+    return parseAlert(file, text);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CustodyVerification } from "./custody";
 import { diagramModel, mermaid, type Diagram } from "./diagram";
 import { lastChange, nodesOf, oneWayOf, podsOf, type HistoryEntry, type IncidentRecord } from "./record";
 import { describeSteps, type Described } from "./summary";
@@ -15,6 +16,8 @@ export interface ReportInput {
     /** The stack's resources as last recorded (before `close`, which empties the state). */
     readonly resources: readonly DeployedResource[];
     readonly generatedAt: string;
+    /** The manifest checked against the bucket's objects (`custodyRead.ts`); absent: not checked. */
+    readonly custody?: CustodyVerification;
 }
 
 export interface ReportAction {
@@ -39,6 +42,7 @@ export interface ReportModel {
     readonly artifacts: { what: string; object: string; sha256: string; takenAt: string; takenBy: string }[];
     readonly snapshots: { what: string; object: string; snapshotId: string; takenAt: string; takenBy: string }[];
     readonly manifestObject?: string;
+    readonly custody?: CustodyVerification;
     readonly notCaptured: { what: string; why: string; when: string }[];
     readonly findings: string[];
     readonly diagram: Diagram;
@@ -75,7 +79,8 @@ export function reportModel(i: ReportInput): ReportModel {
         oneWay: oneWayOf(o),
         artifacts: manifest?.artifacts ?? [],
         snapshots: manifest?.snapshots ?? [],
-        manifestObject: o.custodyManifestObject && o.evidenceBucket ? `gs://${o.evidenceBucket}/${o.custodyManifestObject}` : undefined,
+        manifestObject: manifestUrl(o),
+        custody: i.custody,
         notCaptured: [
             ...(manifest?.notCaptured ?? []).map((n) => ({ what: n.what, why: n.notCaptured, when: n.takenAt })),
             ...(o.evidenceNotes ?? []).map((n) => ({ what: "by configuration", why: n, when: "" })),
@@ -83,6 +88,23 @@ export function reportModel(i: ReportInput): ReportModel {
         findings: [...(o.isolationFindings ?? []), ...(o.hostLevelPods ?? []), ...(o.nodeFindings ?? [])],
         diagram: diagramModel(o, i.resources),
     };
+}
+
+/** The manifest object as a gs:// URL, when the stack recorded where it went. */
+export const manifestUrl = (o: IncidentRecord["outputs"]) => (o.custodyManifestObject && o.evidenceBucket ? `gs://${o.evidenceBucket}/${o.custodyManifestObject}` : undefined);
+
+/** An artifact's row of the bucket check: `verified`, or the status and why. */
+export function custodyCell(m: ReportModel, object: string): string {
+    const c = m.custody?.artifacts.find((a) => a.object === object);
+    if (!c) return "not checked";
+    return c.status === "verified" ? "verified" : `${c.status}: ${c.detail}`;
+}
+
+/** What the report says about the bucket check, as lines. */
+export function custodyLines(m: ReportModel): string[] {
+    if (!m.custody) return ["Not verified against the bucket's objects by this report: compare each sha256 with `gcloud storage cat OBJECT | sha256sum`."];
+    const mf = m.custody.manifest;
+    return [m.custody.summary, ...(mf ? [`Manifest object: ${mf.status}${mf.status === "verified" ? "" : ` (${mf.detail})`}.`] : [])];
 }
 
 /** A Markdown table cell: pipes and newlines would break the row. */
@@ -126,11 +148,11 @@ export function renderMarkdown(m: ReportModel): string {
         "",
         m.manifestObject ? `Manifest object: \`${m.manifestObject}\` (named by its content hash; the bucket's retention policy forbids overwriting it).` : "No manifest object recorded.",
         "",
-        ...table(["artifact", "object", "sha256", "taken at", "taken by"], m.artifacts.map((a) => [a.what, `\`${a.object}\``, `\`${a.sha256}\``, a.takenAt, a.takenBy])),
+        ...table(["artifact", "object", "sha256", "taken at", "taken by", "in the bucket"], m.artifacts.map((a) => [a.what, `\`${a.object}\``, `\`${a.sha256}\``, a.takenAt, a.takenBy, custodyCell(m, a.object)])),
         "",
         ...table(["snapshot", "object", "snapshot id", "taken at", "taken by"], m.snapshots.map((s) => [s.what, `\`${s.object}\``, s.snapshotId, s.takenAt, s.takenBy])),
         "",
-        "Not verified against the bucket's objects by this report: compare each sha256 with `gcloud storage cat OBJECT | sha256sum`.",
+        ...custodyLines(m),
         "",
         "## Not captured, and why",
         "",

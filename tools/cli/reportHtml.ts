@@ -1,5 +1,5 @@
 import { escapeXml, svg } from "./diagram";
-import { changesText, type ReportModel } from "./report";
+import { changesText, custodyCell, custodyLines, type ReportModel } from "./report";
 
 /**
  * The report as one self-contained HTML file: inline CSS and an inline SVG diagram, no scripts,
@@ -51,9 +51,9 @@ ${actions}
 ${list(m.oneWay, "none")}
 <h2>Chain of custody</h2>
 <p>${m.manifestObject ? `Manifest object <code>${e(m.manifestObject)}</code> (named by its content hash; the bucket's retention policy forbids overwriting it).` : "No manifest object recorded."}</p>
-${table(["artifact", "object", "sha256", "taken at", "taken by"], m.artifacts.map((a) => [a.what, a.object, a.sha256, a.takenAt, a.takenBy]), [1, 2])}
+${table(["artifact", "object", "sha256", "taken at", "taken by", "in the bucket"], m.artifacts.map((a) => [a.what, a.object, a.sha256, a.takenAt, a.takenBy, custodyCell(m, a.object)]), [1, 2])}
 ${table(["snapshot", "object", "snapshot id", "taken at", "taken by"], m.snapshots.map((s) => [s.what, s.object, s.snapshotId, s.takenAt, s.takenBy]), [1])}
-<p class="meta">Not verified against the bucket's objects by this report: compare each sha256 with <code>gcloud storage cat OBJECT | sha256sum</code>.</p>
+${custodyLines(m).map((l) => `<p class="${m.custody && !m.custody.summary.startsWith("Verified") ? "oneway" : "meta"}">${e(l).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`).join("\n")}
 <h2>Not captured, and why</h2>
 ${list(m.notCaptured.map((n) => `${n.what}${n.when ? ` (${n.when})` : ""}: ${n.why}`), "everything planned was captured")}
 <h2>Findings</h2>

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { load } from "js-yaml";
-import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, StackNotFoundError, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { toConfigMap } from "./flags";
 import { normalizeHistory, type IncidentRecord, type Outputs, type RawUpdate } from "./record";
 import type { PlannedStep } from "./summary";
 import type { DeployedResource, LiveReads } from "./verify";
@@ -35,12 +36,35 @@ export function responder(): string {
     return `${user}@${os.hostname()}`;
 }
 
-export function createOrSelect(s: Session, stackName: string): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack({ stackName, workDir: PROJECT_DIR }, { secretsProvider: s.secretsProvider });
-}
-
 export function select(s: Session, stackName: string): Promise<Stack> {
     return LocalWorkspace.selectStack({ stackName, workDir: PROJECT_DIR }, { secretsProvider: s.secretsProvider });
+}
+
+/** Selects the stack, or creates it and says so (a preview-only run removes what it created). */
+export async function selectOrCreate(s: Session, stackName: string): Promise<{ stack: Stack; created: boolean }> {
+    try {
+        return { stack: await select(s, stackName), created: false };
+    } catch (e) {
+        if (!(e instanceof StackNotFoundError)) throw e;
+        return { stack: await LocalWorkspace.createStack({ stackName, workDir: PROJECT_DIR }, { secretsProvider: s.secretsProvider }), created: true };
+    }
+}
+
+/** Puts keys back as they were (undefined: not set); lists are removed whole, then set again. */
+export async function putBack(stack: Stack, before: Record<string, string | undefined>): Promise<void> {
+    const now = await currentConfig(stack);
+    const present = Object.keys(before).filter((k) => k in now);
+    if (present.length) await stack.removeAllConfig(present);
+    const keep = toConfigMap(Object.fromEntries(Object.entries(before).filter((e): e is [string, string] => e[1] !== undefined)));
+    if (Object.keys(keep).length) await stack.setAllConfig(keep, true);
+}
+
+/** Whether this checkout has the stack's config file (`Pulumi.<stack>.yaml`). */
+export const hasLocalConfig = (stackName: string) => existsSync(path.join(PROJECT_DIR, `Pulumi.${stackName}.yaml`));
+
+/** Removes a stack that holds no resources; its config file stays if this checkout had one before. */
+export async function removeNewStack(stack: Stack, keepConfigFile: boolean): Promise<void> {
+    await stack.workspace.removeStack(stack.name, { preserveConfig: keepConfigFile });
 }
 
 /**
