@@ -2,12 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { LABELS } from "../core/labels";
-import { IncidentNames } from "../core/incidentNames";
 import { shellCommand } from "./shell";
 
 export interface CordonDrainArgs {
-    /** The incident's names (its field manager co-owns the cordon). */
-    readonly names: IncidentNames;
     /** Kubernetes node name. */
     readonly node: string;
     /** kubectl context of the drain (the one the Kubernetes provider uses). */
@@ -30,13 +27,19 @@ export interface CordonDrainArgs {
 /**
  * Cordons the node, labels it as under investigation, then drains every other pod.
  *
- * The cordon is a `NodePatch` (server-side apply, field manager per incident, never
- * `patchForce`): when two incidents share a node both own `spec.unschedulable`, and destroying
- * one leaves the node cordoned for the other. The drain skips `quarantine=true` pods, DaemonSet
- * pods (they can't move), and leaves unmanaged pods rather than delete them for good (no
- * `--force`). Containment first: a drain held up by a PodDisruptionBudget or an unmanaged pod
- * ends at its timeout, exits 0 and says what it left on the node and why (its stdout, the
- * `drains` stack output), so the node's cut-off, which waits for it, still happens.
+ * The cordon is a `NodePatch`: server-side apply, never `patchForce`, under the field manager the
+ * provider names for each Patch resource (`pulumi-kubernetes-<random>`, kept in state). When two
+ * incidents share a node both managers own `spec.unschedulable` and the investigation label,
+ * which they apply with the same value, and destroying one (the provider's relinquish) leaves the
+ * node cordoned for the other. It sets no `pulumi.com/patchFieldManager`: the provider applies
+ * that annotation to the node like any other field, so two incidents' different names for it are
+ * a field conflict and the second cordon fails (test/e2e/twoIncidents.e2e.ts).
+ *
+ * The drain skips `quarantine=true` pods, DaemonSet pods (they can't move), and leaves unmanaged
+ * pods rather than delete them for good (no `--force`). Containment first: a drain held up by a
+ * PodDisruptionBudget or an unmanaged pod ends at its timeout, exits 0 and says what it left on
+ * the node and why (its stdout, the `drains` stack output), so the node's cut-off, which waits
+ * for it, still happens.
  */
 export class CordonDrain extends pulumi.ComponentResource {
     public readonly cordon: k8s.core.v1.NodePatch;
@@ -44,7 +47,6 @@ export class CordonDrain extends pulumi.ComponentResource {
 
     constructor(name: string, args: CordonDrainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("quarantine:node:CordonDrain", name, {}, opts);
-        const { names } = args;
 
         this.cordon = new k8s.core.v1.NodePatch(
             `${name}/cordon`,
@@ -52,7 +54,6 @@ export class CordonDrain extends pulumi.ComponentResource {
                 metadata: {
                     name: args.node,
                     labels: { [LABELS.investigation]: "true" },
-                    annotations: { "pulumi.com/patchFieldManager": names.fieldManager },
                 },
                 spec: { unschedulable: true },
             },

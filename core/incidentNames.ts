@@ -12,7 +12,11 @@ export interface IncidentNames {
     readonly isolationTag: string;
     /** Network tag of the bastion: the only source allowed to reach the quarantined VM. */
     readonly bastionTag: string;
-    /** Field manager for server-side apply patches; per incident so two incidents co-own a node. */
+    /**
+     * Field manager of the pods' label patches: a second incident's patch of the same pod conflicts
+     * on its `quarantine/incident` label anyway, and the conflict then names this incident. Not the
+     * node's cordon, which two incidents co-own (components/cordonDrain.ts).
+     */
     readonly fieldManager: string;
     /** Name of the deny-all NetworkPolicy in each affected namespace. */
     readonly networkPolicy: string;

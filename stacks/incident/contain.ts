@@ -117,7 +117,6 @@ export function isolateNodes(
         const guard = hostGuardOf(cfg, found, names, node.name, ours, pods);
         if (guard) hostGuard[node.name] = guard.outcome;
         const drain = new CordonDrain(`${id}/node/${node.name}`, {
-            names,
             node: node.name,
             kubeContext: cfg.kubeContext,
             drainTimeout: cfg.drainTimeout,

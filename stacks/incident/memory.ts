@@ -23,9 +23,21 @@ export interface Memory {
 
 export const MEMORY_OUTPUT = "memory";
 
-export function selfReferenceName(): string {
-    // DIY backends (local, gs://) report the organization as "organization".
-    return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+/** The organization every DIY backend (file://, gs://, s3://) reports, in either layout. */
+export const DIY_ORGANIZATION = "organization";
+
+/**
+ * The name under which the backend the update runs on finds this stack. A DIY backend in the
+ * legacy layout (state under `.pulumi/stacks/<stack>.json`, no `meta.yaml`) accepts only the bare
+ * stack name: `organization/quarantine/<stack>` is refused with "a stack name may only contain
+ * alphanumeric, hyphens, underscores, or periods: invalid character '/'"; the project layout
+ * (`meta.yaml` version 1) accepts the bare name too, completing it with the current project
+ * (pkg/backend/diy/store.go, both verified with CLI v3.248.0). Pulumi Cloud completes a bare name
+ * with the user's default organization, which need not be the stack's: there it is the full
+ * `<org>/<project>/<stack>` (pkg/backend/httpstate/backend.go `ParseStackReference`).
+ */
+export function selfReferenceName(organization = pulumi.getOrganization(), project = pulumi.getProject(), stack = pulumi.getStack()): string {
+    return organization === DIY_ORGANIZATION ? stack : `${organization}/${project}/${stack}`;
 }
 
 export async function recall(id: string): Promise<Memory | undefined> {

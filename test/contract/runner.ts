@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { inDependencyOrder } from "../../core/graph";
 import type { Recorded, RunResult } from "../../tools/mockEngine/engine";
 import type { Fakes, ScriptResult } from "../fakes/tools";
@@ -54,23 +55,21 @@ export const NOT_FAKED: readonly { readonly calls: RegExp; readonly why: string 
     { calls: /\bhost_pod_run\b/, why: "runs a pod on the node's host (iptables, conntrack), which the Kubernetes fake has no kubelet for" },
 ];
 
-type Emulation = (fakes: Fakes, inputs: Record<string, any>) => void;
-
-const INTERNAL = /^pulumi\.com\//;
+type Emulation = (fakes: Fakes, inputs: Record<string, any>, urn: string) => void;
 
 /**
  * What the Kubernetes provider does to the cluster for the resources the scripts depend on. Patch
- * resources are server-side apply with one field manager per incident, so deleting one takes back
+ * resources are server-side apply, each under its own field manager, so deleting one takes back
  * exactly the fields it set.
  */
 export const EMULATED: Record<string, { create: Emulation; delete: Emulation }> = {
     "kubernetes:core/v1:PodPatch": {
-        create: (f, i) => patch(f, "pods", i, true),
-        delete: (f, i) => patch(f, "pods", i, false),
+        create: (f, i, urn) => patch(f, "pods", i, urn, true),
+        delete: (f, i, urn) => patch(f, "pods", i, urn, false),
     },
     "kubernetes:core/v1:NodePatch": {
-        create: (f, i) => patch(f, "nodes", i, true),
-        delete: (f, i) => patch(f, "nodes", i, false),
+        create: (f, i, urn) => patch(f, "nodes", i, urn, true),
+        delete: (f, i, urn) => patch(f, "nodes", i, urn, false),
     },
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": {
         create: (f, i) => f.kube.put("networkpolicies", { metadata: structuredClone(i.metadata), spec: structuredClone(i.spec) }),
@@ -80,43 +79,81 @@ export const EMULATED: Record<string, { create: Emulation; delete: Emulation }> 
 
 /**
  * Server-side apply's field ownership, per fake and object: which leaf paths each field manager
- * applied. The API server removes a field when a manager's apply stops setting it only if no
- * other manager still owns it (https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management):
- * two incidents co-own a cordon, and one incident's destroy leaves the node cordoned.
+ * applied (https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management):
+ * - applying a field that another manager owns with a different value is a conflict, refused
+ *   unless forced; applying the same value makes the two managers co-owners;
+ * - a field a manager stops applying is removed only if no other manager still owns it.
+ * So two incidents co-own a cordon, and one incident's destroy leaves the node cordoned.
  */
 const owners = new WeakMap<Fakes, Map<string, Map<string, Set<string>>>>();
+/** The field manager the provider named for each Patch resource, kept in its state. */
+const providerManagers = new WeakMap<Fakes, Map<string, string>>();
 
-function patch(f: Fakes, resource: "pods" | "nodes", inputs: Record<string, any>, apply: boolean): void {
+/** An apply the API server refuses (409), worded as it is. */
+export class ApplyConflict extends Error {}
+
+/**
+ * The provider's field manager for a Patch resource (pulumi-kubernetes provider/pkg/provider
+ * `fieldManagerName`): the `pulumi.com/patchFieldManager` annotation, else the one in state, else
+ * a new `pulumi-kubernetes-<8 hex>`, which create stores in state.
+ */
+function fieldManager(f: Fakes, urn: string, annotations: Record<string, string> | undefined): string {
+    const named = annotations?.["pulumi.com/patchFieldManager"];
+    if (named) return named;
+    const byUrn = providerManagers.get(f) ?? new Map<string, string>();
+    providerManagers.set(f, byUrn);
+    if (!byUrn.has(urn)) byUrn.set(urn, `pulumi-kubernetes-${randomBytes(4).toString("hex")}`);
+    return byUrn.get(urn)!;
+}
+
+function patch(f: Fakes, resource: "pods" | "nodes", inputs: Record<string, any>, urn: string, apply: boolean): void {
     const m = inputs.metadata;
     const obj = f.kube.get(resource, resource === "pods" ? m.namespace : "", m.name);
     if (!obj) {
         if (apply) throw new Error(`${resource} ${m.name} not found: the provider's patch would fail`);
         return;
     }
-    const annotations = Object.keys(m.annotations ?? {}).filter((k) => !INTERNAL.test(k));
+    // The provider applies the whole input object, its own `pulumi.com/` annotations included
+    // (provider/pkg/await/await.go `Creation`: the inputs, marshalled, are the apply patch).
     const fields: Record<string, any> = { metadata: { labels: m.labels ?? {} } };
-    if (annotations.length) fields.metadata.annotations = Object.fromEntries(annotations.map((k) => [k, m.annotations[k]]));
+    if (m.annotations && Object.keys(m.annotations).length) fields.metadata.annotations = m.annotations;
     if (inputs.spec) fields.spec = inputs.spec;
-    const manager: string = m.annotations?.["pulumi.com/patchFieldManager"] ?? "pulumi-kubernetes";
+    const manager = fieldManager(f, urn, m.annotations);
     const byObject = owners.get(f) ?? new Map<string, Map<string, Set<string>>>();
     owners.set(f, byObject);
     const key = `${resource}/${m.namespace ?? ""}/${m.name}`;
     const managers = byObject.get(key) ?? new Map<string, Set<string>>();
     byObject.set(key, managers);
     if (apply) {
-        managers.set(manager, new Set(leafPaths(fields)));
-        mergePatch(obj, fields);
+        const conflicts = leaves(fields).flatMap((l) =>
+            [...managers].filter(([other, paths]) => other !== manager && paths.has(l.path) && valueAt(obj, l.keys) !== l.value).map(([other]) => `conflict with "${other}": .${l.path}`),
+        );
+        if (conflicts.length) {
+            const n = conflicts.length;
+            throw new ApplyConflict(`Apply failed with ${n} conflict${n === 1 ? "" : "s"}: ${conflicts.join("\n")}`);
+        }
+        managers.set(manager, new Set(leaves(fields).map((l) => l.path)));
+        mergePatch(obj, structuredClone(fields));
     } else {
         managers.delete(manager);
+        providerManagers.get(f)?.delete(urn);
         const stillOwned = new Set([...managers.values()].flatMap((s) => [...s]));
         mergePatch(obj, nullify(fields, (path) => !stillOwned.has(path)));
     }
     f.kube.put(resource, obj);
 }
 
-function leafPaths(x: Record<string, any>, prefix = ""): string[] {
-    return Object.entries(x).flatMap(([k, v]) => (v !== null && typeof v === "object" ? leafPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+interface Leaf {
+    readonly path: string;
+    readonly keys: string[];
+    readonly value: unknown;
 }
+
+function leaves(x: Record<string, any>, keys: string[] = []): Leaf[] {
+    return Object.entries(x).flatMap(([k, v]) => (v !== null && typeof v === "object" ? leaves(v, [...keys, k]) : [{ path: [...keys, k].join("."), keys: [...keys, k], value: v }]));
+}
+
+const valueAt = (obj: Record<string, any>, keys: string[]): unknown => keys.reduce<any>((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
 
 /** The merge patch that removes the leaves `release` selects (an unowned field), keeping the rest. */
 function nullify(x: Record<string, any>, release: (path: string) => boolean, prefix = ""): Record<string, any> {
@@ -208,7 +245,7 @@ export class Quarantine {
         const { resource: r } = s;
         if (s.kind === "inert" || s.kind === "unfaked") return undefined;
         if (s.kind === "emulated") {
-            EMULATED[r.type][phase](this.fakes, r.inputs);
+            EMULATED[r.type][phase](this.fakes, r.inputs, r.urn);
             return undefined;
         }
         const script: string = phase === "create" ? r.inputs.create : r.inputs.delete;

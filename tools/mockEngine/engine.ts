@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type Mocks } from "@pulumi/pulumi/runtime/mocks";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
-import { clusterMocks } from "./mocks";
+import { clusterMocks, MOCK_PROJECT } from "./mocks";
 import type { FakeCluster } from "./sampleCluster";
 
 export { clusterMocks } from "./mocks";
@@ -125,7 +125,7 @@ export interface RunOptions {
 export async function runIncident(opts: RunOptions): Promise<RunResult> {
     const stack = opts.stack ?? "incident-42";
     const monitor = new RecordingMonitor(clusterMocks(opts.cluster, opts.previous), stack);
-    pulumi.runtime.setMockOptions(monitor, "quarantine", stack, opts.preview ?? false, "organization");
+    pulumi.runtime.setMockOptions(monitor, MOCK_PROJECT, stack, opts.preview ?? false, "organization");
     // What `setMocks` turns on; its store accessor is internal to the SDK.
     const store = (runtimeState as unknown as { getStore(): Record<string, unknown> }).getStore();
     Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false });

@@ -144,8 +144,20 @@ function fakeCaptureOutput(inputs: Record<string, any>): string {
     return `${JSON.stringify(line)}\n`;
 }
 
+/** The project the mock engine runs the program as (engine.ts), Pulumi.yaml's name. */
+export const MOCK_PROJECT = "quarantine";
+
 function read(cluster: FakeCluster, type: string, id: string, previous: Record<string, any>) {
     if (type === "pulumi:pulumi:StackReference") {
+        // The mock engine's organization is a DIY backend's ("organization"). The legacy DIY
+        // layout takes only a bare stack name (pkg/backend/diy/store.go
+        // legacyReferenceStore.ParseReference; the real CLI's words below), which names a stack of
+        // this project in either layout: refused here for a stack of this project, the one case
+        // with a form every layout takes. Another project's stack needs the project layout.
+        const parts = id.split("/");
+        if (parts.length === 2 || (parts.length === 3 && parts[1] === MOCK_PROJECT)) {
+            throw new Error(`a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '/' at position ${id.indexOf("/")}`);
+        }
         return { id, state: { name: id, outputs: previous, secretOutputNames: [] } };
     }
     if (type === "kubernetes:apps/v1:ReplicaSet" || type === "kubernetes:batch/v1:Job") {

@@ -50,7 +50,7 @@ function describe(r: Recorded): { title: string; detail: string[]; destroy: stri
         case "kubernetes:core/v1:NodePatch":
             return {
                 title: `Cordon node ${i.metadata.name} and label it ${labels(i.metadata.labels)}`,
-                detail: [`NodePatch spec.unschedulable=true as ${i.metadata.annotations["pulumi.com/patchFieldManager"]}`],
+                detail: ["NodePatch spec.unschedulable=true, server-side apply as the provider's own field manager for it (pulumi-kubernetes-<random>)"],
                 destroy: "reversed: uncordoned, unless another incident still holds the node",
             };
         case "gcp:compute/firewall:Firewall":

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sampleCluster, SAMPLE_NODE, type FakeCluster } from "../../../tools/mockEngine/sampleCluster";
+import { selfReferenceName } from "../../../stacks/incident/memory";
 import { run } from "../../harness";
 
 /**
@@ -95,5 +96,15 @@ describe("the memory's size", () => {
     it("still carries what a later update reads: the pod's ref, uid, node and owner", async () => {
         const [pod] = (await run()).outputs.memory.incident.pods;
         expect(pod).toMatchObject({ ref: { namespace: "default", name: "compromised-pod" }, uid: expect.any(String), nodeName: SAMPLE_NODE, owner: { kind: "ReplicaSet" } });
+    });
+});
+
+describe("the stack reference to itself", () => {
+    it("is the bare stack name on a DIY backend, the only form its legacy layout accepts (the project layout accepts it too)", () => {
+        expect(selfReferenceName("organization", "quarantine", "incident-42")).toBe("incident-42");
+    });
+
+    it("is organization/project/stack on Pulumi Cloud, where a bare name means the user's default organization", () => {
+        expect(selfReferenceName("acme-ir", "quarantine", "incident-42")).toBe("acme-ir/quarantine/incident-42");
     });
 });

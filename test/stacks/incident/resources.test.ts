@@ -21,7 +21,7 @@ describe("discovery", () => {
     it("reads the named pod and its node, and asks GCE for the node's VM", () => {
         const reads = plan.resources.filter((r) => r.read).map((r) => [r.type, r.inputs.id]);
         expect(reads).toEqual([
-            ["pulumi:pulumi:StackReference", "organization/quarantine/incident-42"],
+            ["pulumi:pulumi:StackReference", "incident-42"],
             ["kubernetes:core/v1:Pod", "default/compromised-pod"],
             ["kubernetes:core/v1:Node", SAMPLE_NODE],
         ]);
@@ -87,15 +87,11 @@ describe("pod isolation", () => {
 });
 
 describe("cordon and drain", () => {
-    it("cordons the node and labels it under investigation, co-owned per incident", () => {
+    it("cordons the node and labels it under investigation, with nothing another incident's cordon would conflict with", () => {
         const cordon = plan.one(`/node/${SAMPLE_NODE}/cordon`);
         expect(cordon.type).toBe("kubernetes:core/v1:NodePatch");
         expect(cordon.inputs.spec).toEqual({ unschedulable: true });
-        expect(cordon.inputs.metadata).toEqual({
-            name: SAMPLE_NODE,
-            labels: { "quarantine/investigation": "true" },
-            annotations: { "pulumi.com/patchFieldManager": "quarantine-42" },
-        });
+        expect(cordon.inputs.metadata).toEqual({ name: SAMPLE_NODE, labels: { "quarantine/investigation": "true" } });
     });
 
     it("drains every pod but the quarantined ones, bounded in time, against the configured context", () => {
