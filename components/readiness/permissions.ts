@@ -51,6 +51,24 @@ export const GCLOUD_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
     // `--no-clobber` checks for the object first (objects.get). Replacing an object would also
     // need storage.objects.delete, which is left out on purpose: evidence is written once.
     "storage cp": ["storage.objects.create", "storage.objects.get"],
+    // Stolen credentials (issue #14): the records, then the revocations and their undo, each with
+    // the permission IAM's reference lists for its method
+    // (https://cloud.google.com/iam/docs/permissions-reference, roles/iam.serviceAccountAdmin and
+    // roles/iam.serviceAccountKeyAdmin). A binding change is read-modify-write of the policy.
+    "iam service-accounts describe": ["iam.serviceAccounts.get"],
+    "iam service-accounts get-iam-policy": ["iam.serviceAccounts.getIamPolicy"],
+    "iam service-accounts keys list": ["iam.serviceAccountKeys.list"],
+    "iam service-accounts disable": ["iam.serviceAccounts.disable"],
+    "iam service-accounts enable": ["iam.serviceAccounts.enable"],
+    "iam service-accounts remove-iam-policy-binding": ["iam.serviceAccounts.getIamPolicy", "iam.serviceAccounts.setIamPolicy"],
+    "iam service-accounts add-iam-policy-binding": ["iam.serviceAccounts.getIamPolicy", "iam.serviceAccounts.setIamPolicy"],
+    "iam service-accounts keys disable": ["iam.serviceAccountKeys.disable"],
+    "iam service-accounts keys enable": ["iam.serviceAccountKeys.enable"],
+    "iam service-accounts keys delete": ["iam.serviceAccountKeys.delete"],
+    "projects get-iam-policy": ["resourcemanager.projects.getIamPolicy"],
+    // entries.list (https://cloud.google.com/logging/docs/reference/v2/rest/v2/entries/list): Data
+    // Access audit logs are private logs, which need privateLogEntries.list besides.
+    "logging read": ["logging.logEntries.list", "logging.privateLogEntries.list"],
     // Reads gcloud's own local configuration (the custody manifest's `takenBy`): no API call.
     "config get-value account": [],
 };

@@ -21,6 +21,7 @@ export interface Rule {
 const core = (resources: string[], verbs: string[]): Rule => ({ apiGroups: [""], resources, verbs });
 const apps = (resources: string[], verbs: string[]): Rule => ({ apiGroups: ["apps"], resources, verbs });
 const batch = (resources: string[], verbs: string[]): Rule => ({ apiGroups: ["batch"], resources, verbs });
+const rbac = (resources: string[], verbs: string[]): Rule => ({ apiGroups: ["rbac.authorization.k8s.io"], resources, verbs });
 
 /** The workloads an escalation may stop: `$KIND` of scale-to-zero, suspend and delete-workload. */
 const SCALABLE = { deployments: apps, statefulsets: apps, replicasets: apps } as const;
@@ -68,6 +69,17 @@ export const KUBECTL_RULES: Readonly<Record<string, readonly Rule[]>> = {
     // pod's namespace labels, and the policies of each installed kind (resource.group).
     "get customresourcedefinitions": [{ apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get"] }],
     "get namespaces": [core(["namespaces"], ["get"])],
+    // Stolen credentials (issue #14): the bindings naming a principal, read and their subjects
+    // patched (a JSON patch, read first), and a service account read, deleted and recreated.
+    "list rolebindings": [rbac(["rolebindings"], ["list"])],
+    "list clusterrolebindings": [rbac(["clusterrolebindings"], ["list"])],
+    "get rolebinding": [rbac(["rolebindings"], ["get"])],
+    "get clusterrolebinding": [rbac(["clusterrolebindings"], ["get"])],
+    "patch rolebinding": [rbac(["rolebindings"], ["get", "patch"])],
+    "patch clusterrolebinding": [rbac(["clusterrolebindings"], ["get", "patch"])],
+    "get serviceaccount": [core(["serviceaccounts"], ["get"])],
+    "create serviceaccount": [core(["serviceaccounts"], ["create"])],
+    "delete serviceaccount": [core(["serviceaccounts"], ["delete"])],
     ...Object.fromEntries(
         [
             "globalnetworkpolicies.crd.projectcalico.org",

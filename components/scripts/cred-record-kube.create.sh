@@ -14,7 +14,7 @@ set -euo pipefail
 
 # bindings_yaml: every binding whose subjects name the principal or a group it is in, as YAML.
 bindings_yaml() {
-  local rows res ns name _i kind sns sname me seen="" args=()
+  local rows res ns name _i kind sns sname me seen=""
   # shellcheck disable=SC2310 # its failure is this function's, handled by capture
   rows=$(subject_rows) || return 1
   me=$(principal_row)
@@ -24,8 +24,13 @@ bindings_yaml() {
     if grep -qxF -- "$res/$ns/$name" <<<"$seen"; then continue; fi
     seen+="$res/$ns/$name"$'\n'
     echo "---"
-    binding_args "$res" "$ns" "$name"
-    kubectl --context "$CONTEXT" get "${args[@]}" -o yaml || return 1
+    # The binding's kind written out, never passed in, for whoever reads the script (the policy
+    # pack, the responder role's table).
+    if [ "$res" = clusterrolebinding ]; then
+      kubectl --context "$CONTEXT" get clusterrolebinding "$name" -o yaml || return 1
+    else
+      kubectl --context "$CONTEXT" get rolebinding -n "$ns" "$name" -o yaml || return 1
+    fi
   done <<<"$rows"
 }
 

@@ -34,7 +34,6 @@ undo_and_fail() {
 }
 for b in "${!indices[@]}"; do
   IFS=$'\t' read -r res ns name <<<"$b"
-  binding_args "$res" "$ns" "$name"
   prior=$(subjects_of "$rows" "$res" "$ns" "$name")
   # Highest index first, each removal guarded by a test of what is there: if the binding changed
   # since it was listed, the whole patch is refused rather than removing someone else.
@@ -44,8 +43,15 @@ for b in "${!indices[@]}"; do
     ops+="{\"op\":\"test\",\"path\":\"/subjects/$i/name\",\"value\":\"$SUBJECT_NAME\"},"
     ops+="{\"op\":\"remove\",\"path\":\"/subjects/$i\"},"
   done
-  # kubectl directly: in an `if` bash turns `set -e` off inside a function.
-  if ! answer=$(kubectl --context "$CONTEXT" patch "${args[@]}" --type=json -p "[${ops%,}]" 2>&1); then
+  # The binding's kind written out, never passed in: the policy pack then reads a change to a
+  # binding's subjects (a revocation, reversed by destroy), not an arbitrary patch.
+  rc=0
+  if [ "$res" = clusterrolebinding ]; then
+    answer=$(kubectl --context "$CONTEXT" patch clusterrolebinding "$name" --type=json -p "[${ops%,}]" 2>&1) || rc=$?
+  else
+    answer=$(kubectl --context "$CONTEXT" patch rolebinding -n "$ns" "$name" --type=json -p "[${ops%,}]" 2>&1) || rc=$?
+  fi
+  if [ "$rc" -ne 0 ]; then
     # Its answer may be lost after the change was made: then it counts as done.
     # shellcheck disable=SC2310 # subject_rows returns 1 on a failed read; handled here
     if ! again=$(subject_rows); then undo_and_fail; fi

@@ -52,6 +52,9 @@ function kubectlVerb(args: readonly string[], inTrap: boolean, locals: ReadonlyS
     // An eviction (what drain sends, budgets applying) posted as raw: the drain's own isolation.
     if (verb === "create" && rest.some((w, j) => (w === "--raw" && /\/pods\/[^/]+\/eviction$/.test(rest[j + 1] ?? "")) || /^--raw=.*\/pods\/[^/]+\/eviction$/.test(w))) return undefined;
     if (verb === "replace") return rest.includes("--force") ? "kubectl replace --force" : "kubectl replace";
+    // A binding's subjects, patched: a stolen credential's revocation, put back by destroy. Only
+    // with the kind written out: a patch of anything else (replicas: 0) stays destructive.
+    if (verb === "patch") return BINDINGS.has(positional[0] ?? "") ? undefined : "kubectl patch";
     if (verb === "exec") {
         const inner = rest.slice(rest.indexOf("--") + 1);
         return rest.includes("--") && inner.some((w) => KILLS.test(w)) ? "kubectl exec … kill" : undefined;
@@ -61,6 +64,16 @@ function kubectlVerb(args: readonly string[], inTrap: boolean, locals: ReadonlyS
 
 const GCLOUD_READ = new Set(["describe", "list", "list-instances", "list-managed-instances", "get-iam-policy", "get-effective-firewalls", "read", "ls", "cat", "print-access-token", "get-value"]);
 const GCLOUD_ISOLATE = new Set(["add-tags", "remove-tags", "delete-access-config", "add-access-config", "abandon-instances"]);
+/**
+ * A service account's revocation and its undo, each reversed by the other: disable/enable the
+ * account or a key, remove/add a binding on it (Workload Identity). Deleting a key is not here.
+ */
+const GCLOUD_REVOKE = new Set([
+    "iam service-accounts disable", "iam service-accounts enable",
+    "iam service-accounts keys disable", "iam service-accounts keys enable",
+    "iam service-accounts remove-iam-policy-binding", "iam service-accounts add-iam-policy-binding",
+]);
+const BINDINGS = new Set(["rolebinding", "clusterrolebinding", "rolebindings", "clusterrolebindings"]);
 
 function gcloudVerb(args: readonly string[]): string | undefined {
     const path: string[] = [];
@@ -71,7 +84,7 @@ function gcloudVerb(args: readonly string[]): string | undefined {
     const verb = path[path.length - 1];
     if (verb === undefined) return args[i] === undefined || args[i] === "$@" || args[i] === "$*" ? undefined : `gcloud ${args[i]}`;
     if (["config", "auth", "info", "version", "help"].includes(path[0])) return undefined;
-    if (GCLOUD_READ.has(verb) || GCLOUD_ISOLATE.has(verb)) return undefined;
+    if (GCLOUD_READ.has(verb) || GCLOUD_ISOLATE.has(verb) || GCLOUD_REVOKE.has(path.join(" "))) return undefined;
     // Evidence goes up with `storage cp`; nothing the quarantine holds is changed by it.
     if (path.join(" ") === "storage cp") return undefined;
     // Deletion protection on is part of the node's isolation; lifting it is the first step of a delete.

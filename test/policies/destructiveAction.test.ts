@@ -31,12 +31,19 @@ describe("destructive commands, recognised by the create script", () => {
         ["gcloud container node-pools delete", 'gcloud container node-pools delete "$POOL" --cluster "$CLUSTER"'],
         ["kubectl rollout", 'k -n "$NAMESPACE" rollout undo "deployment/$NAME"'],
         ["kubectl create", 'k create --raw "/api/v1/namespaces/$ns/pods/$name/binding" -f -'],
+        ["kubectl patch", 'kubectl --context "$CONTEXT" patch "$res" -n "$ns" "$name" --type=json -p "$p"'],
+        ["gcloud iam service-accounts keys delete", 'gcloud iam service-accounts keys delete "$KEY" --iam-account "$GSA" --quiet'],
+        ["gcloud iam service-accounts delete", 'gcloud iam service-accounts delete "$GSA" --quiet'],
     ])("%s: %s", (what, body) => {
         expect(destructiveAction(command("x", { create: KUBECTL + body }))).toBe(what);
     });
 
     it.each([
         ["removing an access config", 'gcloud compute instances delete-access-config "$INSTANCE" --access-config-name "$name"'],
+        ["a stolen credential's unbinding, the binding's kind written out", 'kubectl --context "$CONTEXT" patch rolebinding -n "$ns" "$name" --type=json -p "$p"'],
+        ["a service account disabled (destroy enables it)", 'gcloud iam service-accounts disable "$GSA" --project "$PROJECT"'],
+        ["a key disabled (destroy enables it)", 'gcloud iam service-accounts keys disable "$KEY" --iam-account "$GSA"'],
+        ["a Workload Identity binding removed (destroy adds it back)", 'gcloud iam service-accounts remove-iam-policy-binding "$GSA" --member "$m" --role roles/iam.workloadIdentityUser'],
         ["a capture cleaning up its own pod on exit", `pod="$PREFIX-$RANDOM"\ntrap 'k -n "$CAPTURE_NAMESPACE" delete pod "$pod" --ignore-not-found || true' EXIT\nk get pod "$POD" -o yaml`],
         ["a drain's flags", 'k drain "$NODE" --pod-selector=\'!quarantine\' --ignore-daemonsets --delete-emptydir-data'],
         ["restoring a scale", 'k -n "$NAMESPACE" scale "$KIND" "$NAME" --replicas="$recorded" >&2'],

@@ -19,6 +19,19 @@ const shapes: [string, Scenario][] = [
         "a malicious image on two nodes, beside the named pod",
         { cluster: imageCluster(), config: { "quarantine:pods": '["default/compromised-pod"]', "quarantine:images": '["nginx:1.25", "ghcr.io/acme/tool"]' } },
     ],
+    [
+        "stolen credentials of every kind, beside the named pod",
+        {
+            config: {
+                "quarantine:credentials": JSON.stringify([
+                    "serviceaccount:default/web",
+                    "gsa:web-app@acme-prod.iam.gserviceaccount.com",
+                    "user:mallory@acme.com",
+                    "key:web-app@acme-prod.iam.gserviceaccount.com/0123456789abcdef0123456789abcdef01234567",
+                ]),
+            },
+        },
+    ],
 ];
 const cases = LEVELS.flatMap((level) =>
     // Destructive levels need the responder's acknowledgement; the others ignore it.

@@ -64,6 +64,20 @@ export const SHAPES: readonly [string, Scenario][] = [
             config: { "quarantine:pods": named(workloadCluster(true)), "quarantine:workloadAction": "delete", "quarantine:confirmClusterWide": '["daemonset/default/agent"]' },
         },
     ],
+    ["the node's metadata blocked", { config: { "quarantine:node": '{"blockMetadata":true}' } }],
+    [
+        "stolen credentials of every kind",
+        {
+            config: {
+                "quarantine:credentials": JSON.stringify([
+                    "serviceaccount:default/web",
+                    "gsa:web-app@acme-prod.iam.gserviceaccount.com",
+                    "user:mallory@acme.com",
+                    "key:web-app@acme-prod.iam.gserviceaccount.com/0123456789abcdef0123456789abcdef01234567",
+                ]),
+            },
+        },
+    ],
 ];
 
 /** Each shape at each level, with the acknowledgement the destructive levels need. */

@@ -7,11 +7,16 @@
 # gone or names it already. An empty list is omitted by the API server: then the list itself is
 # added back. Returns 1, having said why, when a read or the patch fails.
 put_back() {
-  local res="$1" ns="$2" name="$3" subjects rows now patch me args=()
+  local res="$1" ns="$2" name="$3" subjects rows now patch me
   me=$(principal_row)
-  binding_args "$res" "$ns" "$name"
   # shellcheck disable=SC2016 # a Go template, not shell
-  if ! subjects=$(kubectl --context "$CONTEXT" get "${args[@]}" --ignore-not-found -o go-template='{{if .subjects}}some{{else}}none{{end}}' 2>&1); then
+  local template='{{if .subjects}}some{{else}}none{{end}}' rc=0
+  if [ "$res" = clusterrolebinding ]; then
+    subjects=$(kubectl --context "$CONTEXT" get clusterrolebinding "$name" --ignore-not-found -o go-template="$template" 2>&1) || rc=$?
+  else
+    subjects=$(kubectl --context "$CONTEXT" get rolebinding -n "$ns" "$name" --ignore-not-found -o go-template="$template" 2>&1) || rc=$?
+  fi
+  if [ "$rc" -ne 0 ]; then
     could_not "read $res $ns/$name" "$subjects"
     return 1
   fi
@@ -27,7 +32,15 @@ put_back() {
   else
     patch="[{\"op\":\"add\",\"path\":\"/subjects/-\",\"value\":$SUBJECT_JSON}]"
   fi
-  if ! now=$(kubectl --context "$CONTEXT" patch "${args[@]}" --type=json -p "$patch" 2>&1); then
+  # The binding's kind written out, never passed in: the policy pack then reads a change to a
+  # binding's subjects (a revocation's undo), not an arbitrary patch.
+  rc=0
+  if [ "$res" = clusterrolebinding ]; then
+    now=$(kubectl --context "$CONTEXT" patch clusterrolebinding "$name" --type=json -p "$patch" 2>&1) || rc=$?
+  else
+    now=$(kubectl --context "$CONTEXT" patch rolebinding -n "$ns" "$name" --type=json -p "$patch" 2>&1) || rc=$?
+  fi
+  if [ "$rc" -ne 0 ]; then
     could_not "put $PRINCIPAL back into $res $ns/$name" "$now"
     return 1
   fi

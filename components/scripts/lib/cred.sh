@@ -21,16 +21,6 @@ subject_rows() {
 # one binding (resource, namespace, name), to compare with whole lines.
 principal_row() { printf '%s\t%s\t%s' "$SUBJECT_KIND" "$SUBJECT_NAMESPACE" "$SUBJECT_NAME"; }
 
-# binding_args RESOURCE NS NAME: sets `args` to the kubectl arguments that name one binding.
-# shellcheck disable=SC2034 # args is the caller's array
-binding_args() {
-  if [ "$2" = "-" ]; then
-    args=("$1" "$3")
-  else
-    args=(-n "$2" "$1" "$3")
-  fi
-}
-
 # subjects_of ROWS RESOURCE NS NAME: the subjects of one binding in ROWS, one a line.
 subjects_of() {
   grep -F -- "$2"$'\t'"$3"$'\t'"$4"$'\t' <<<"$1" | cut -f5-7 || true
