@@ -52,7 +52,25 @@ export async function readVm(id: string, context: string, nodeName: string, proj
     } else {
         instance = await settle(gcp.compute.getInstanceOutput(args).apply(instanceFacts), `VM ${facts.instance}`);
     }
-    return { ...parseInstance(facts, instance, id), exposure: exposureOf(instance) };
+    const found = parseInstance(facts, instance, id);
+    return { ...(remembered ? asFirstFound(found, remembered) : found), exposure: exposureOf(instance) };
+}
+
+/**
+ * What the quarantine itself changes on the VM is taken as the stack first found it, not as read
+ * now: read back after the cut-off, the VM has no external IP and deletion protection on, and
+ * the next update (a re-run, `redeploy`) would drop its `remove-external-ip` step, whose delete
+ * gives the quarantined VM an external IP again, and record the protection it set as the VM's own
+ * (seen under the real engine: test/e2e/escalation.e2e.ts). An address the VM has now is its
+ * own; protection lifted since is lifted.
+ */
+function asFirstFound(now: Vm, remembered: Vm): Vm {
+    return {
+        ...now,
+        externalIp: now.externalIp ?? remembered.externalIp,
+        deletionProtection: now.deletionProtection && remembered.deletionProtection,
+        mig: now.mig ?? remembered.mig,
+    };
 }
 
 function gone(what: string, remembered: Vm): Vm {
