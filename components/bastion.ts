@@ -19,6 +19,8 @@ export interface BastionArgs {
     readonly machineType?: string;
     /** Image as `project/family`. Default `debian-cloud/debian-12`. */
     readonly image?: string;
+    /** Tags beside the incident's bastion tag: a readiness stack's generic bastion tag, which its pre-staged SSH rule allows. Default none. */
+    readonly extraTags?: readonly string[];
 }
 
 /**
@@ -42,7 +44,7 @@ export class Bastion extends pulumi.ComponentResource {
                 project: args.project,
                 zone: args.zone,
                 machineType: args.machineType ?? "e2-small",
-                tags: [args.names.bastionTag],
+                tags: [args.names.bastionTag, ...(args.extraTags ?? [])],
                 labels: { [GCE_LABELS.incident]: args.names.id, "quarantine-role": "bastion" },
                 bootDisk: { initializeParams: { image: args.image ?? "debian-cloud/debian-12" } },
                 // No accessConfigs: no external IP.

@@ -25,6 +25,16 @@ export interface NodeIsolationArgs {
      * the responder chose `immediate`) the drain, since a cut-off kubelet can't stop drained pods.
      */
     readonly cutOffAfter: pulumi.Resource[];
+    /**
+     * A readiness stack's generic quarantine tag, added with the incident's own in one `setTags`
+     * where its pre-staged rules cover the VM's networks. Default none.
+     */
+    readonly genericTag?: string;
+    /**
+     * Run the abandon beside the cut-off rather than before it: `immediate` with every rule
+     * pre-staged, so the cut-off is one `setTags` deep. Default false.
+     */
+    readonly abandonBesideCutOff?: boolean;
 }
 
 /**
@@ -89,7 +99,10 @@ export class NodeIsolation extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const cutOff = { parent: this, dependsOn: [...before, ...args.firewallRules, ...args.cutOffAfter] };
+        // Node auto-repair acts only on a node NotReady for about 10 minutes
+        // (https://cloud.google.com/kubernetes-engine/docs/how-to/node-auto-repair): an abandon
+        // started with the cut-off ends long before it could recreate the VM.
+        const cutOff = { parent: this, dependsOn: [...(args.abandonBesideCutOff ? [] : before), ...args.firewallRules, ...args.cutOffAfter] };
         const tag = shellCommand(
             `${name}/tag`,
             {
@@ -97,11 +110,15 @@ export class NodeIsolation extends pulumi.ComponentResource {
                 destroy: "reversed: the tag is removed",
                 kind: "isolation",
                 script: "tag",
-                environment: { ...vm, TAG: args.names.isolationTag },
+                environment: {
+                    ...vm,
+                    TAG: args.names.isolationTag,
+                    ...(args.genericTag ? { TAGS: `${args.names.isolationTag},${args.genericTag}`, GENERIC_TAG: args.genericTag } : {}),
+                },
             },
             cutOff,
         );
-        this.isolated = [tag];
+        this.isolated = [tag, ...(args.abandonBesideCutOff ? before : [])];
         const reports = [tag.stdout];
 
         if (args.externalIp) {

@@ -19,6 +19,9 @@ export interface ReadinessReference {
  */
 export async function readReadinessStack(name: string, stack: string, opts?: pulumi.CustomResourceOptions): Promise<ReadinessReference> {
     const ref = new pulumi.StackReference(name, { name: stack }, opts);
-    const [prestaged, bucket] = await Promise.all([ref.getOutputDetails("prestagedContainment"), ref.getOutputDetails("evidenceBucket")]);
-    return { ref, prestaged: prestaged.value, ...(typeof bucket.value === "string" ? { evidenceBucket: bucket.value } : {}) };
+    // The outputs' own promise: a read's value is there in preview too, where getOutputDetails
+    // answers undefined for a value the engine marks as not yet known.
+    const outputs = ((await (ref.outputs as unknown as { promise(): Promise<Record<string, unknown> | undefined> }).promise()) ?? {}) as Record<string, unknown>;
+    const bucket = outputs.evidenceBucket;
+    return { ref, prestaged: outputs.prestagedContainment, ...(typeof bucket === "string" ? { evidenceBucket: bucket } : {}) };
 }

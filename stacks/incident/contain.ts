@@ -3,6 +3,7 @@ import type * as command from "@pulumi/command";
 import { Bastion } from "../../components/bastion";
 import { CordonDrain } from "../../components/cordonDrain";
 import { HostGuard } from "../../components/hostGuard";
+import { chooseContainment } from "../../components/readiness/prestagedChoice";
 import { QuarantineFirewall } from "../../components/quarantineFirewall";
 import { type IncidentNames } from "../../core/incidentNames";
 import { shortHash } from "../../components/naming";
@@ -76,17 +77,26 @@ export function isolateNodes(
     names: IncidentNames,
     pods: PodContainment,
     beforeCutOff: (node: string) => pulumi.Resource[],
+    readiness?: { readonly stack: string; readonly prestaged: unknown },
 ): Containment {
     const id = names.id;
     const oneWay: string[] = [];
+    const immediate = cfg.nodeIsolation === "immediate";
 
-    const firewalls = new Map<string, QuarantineFirewall>();
     // Every interface's network, since the tag applies to the whole VM; ::/0 rules where an
-    // interface of a quarantined VM in that network has IPv6.
-    for (const network of [...new Set(found.nodes.flatMap((n) => n.networks ?? [n.network]))]) {
-        const ipv6 = found.nodes.some((n) => n.ipv6 === true && (n.networks ?? [n.network]).includes(network));
-        const bastion = found.nodes.some((n) => n.network === network);
-        firewalls.set(network, new QuarantineFirewall(`${id}/firewall/${network}`, { names, project: cfg.project, network, ipv6, bastion }));
+    // interface of a quarantined VM in that network has IPv6. Where a readiness stack pre-staged
+    // the rules, the incident declares none of its own there (issue #13.4).
+    const choice = chooseContainment(
+        names,
+        cfg.project,
+        found.nodes.map((n) => ({ name: n.name, networks: n.networks ?? [n.network], ipv6: n.ipv6 === true, immediate })),
+        readiness?.stack,
+        readiness?.prestaged,
+    );
+    for (const w of choice.warnings) void pulumi.log.warn(w);
+    const firewalls = new Map<string, QuarantineFirewall>();
+    for (const f of choice.ownFirewalls) {
+        firewalls.set(f.network, new QuarantineFirewall(`${id}/firewall/${f.network}`, { names, project: cfg.project, network: f.network, ipv6: f.ipv6, bastion: f.bastion }));
     }
 
     const bySubnet = new Map<string, Incident["nodes"][number][]>();
@@ -101,10 +111,10 @@ export function isolateNodes(
                 subnetwork,
                 machineType: cfg.bastion.machineType,
                 image: cfg.bastion.image,
+                extraTags: (choice.bastionTags[nodes[0].network] ?? []).filter((t) => t !== names.bastionTag),
             }),
     );
 
-    const immediate = cfg.nodeIsolation === "immediate";
     const nodeIsolated: pulumi.Resource[] = [];
     const drains: Record<string, pulumi.Output<string>> = {};
     const cutOff: Record<string, pulumi.Output<string>> = {};
@@ -131,7 +141,9 @@ export function isolateNodes(
             mig: node.mig,
             externalIp: node.externalIp,
             deletionProtection: node.deletionProtection,
-            firewallRules: (node.networks ?? [node.network]).flatMap((net) => firewalls.get(net)!.denyRules),
+            firewallRules: (choice.cutOffWaitsForRulesIn[node.name] ?? []).flatMap((net) => firewalls.get(net)!.denyRules),
+            ...(choice.genericTag && choice.vmTags[node.name]?.includes(choice.genericTag) ? { genericTag: choice.genericTag } : {}),
+            abandonBesideCutOff: choice.abandonBesideCutOff[node.name] === true,
             cutOffAfter: [
                 ...keys.flatMap((k) => pods.isolated.get(k)!),
                 // Immediate: the guard runs beside the cut-off and may find the node already gone dark.

@@ -17,6 +17,8 @@ import { evidenceLocationWithoutNodes, oneWayCredentials, quarantineCredentials 
 import { findImagePods, type ImageDiscovery } from "./imagePods";
 import { DiscoveryError, type Incident } from "./facts";
 import { MEMORY_OUTPUT, recall, refuseReleasingDeletedPods, remember, type Memory } from "./memory";
+import { readReadiness } from "./readiness";
+import type { ReadinessReference } from "../../components/readiness/readinessReference";
 import { exposureFindings, lostWithVm, privateNodeFinding } from "./nodeExposure";
 import type { QuarantineOutputs } from "./outputs";
 
@@ -30,6 +32,7 @@ export async function incident(): Promise<QuarantineOutputs> {
     let found: Incident;
     let memory: Memory | undefined;
     let images: ImageDiscovery;
+    let readiness: ReadinessReference | undefined;
     try {
         cfg = parseConfig(pulumi.runtime.allConfig(), pulumi.getStack());
         memory = await recall(cfg.incidentId);
@@ -37,16 +40,22 @@ export async function incident(): Promise<QuarantineOutputs> {
         // Pods running a blocked image join quarantine:pods: from here on they are named pods.
         images = await findImagePods(cfg, memory);
         cfg = images.cfg;
-        found = await discover(cfg, memory);
+        [found, readiness] = await Promise.all([discover(cfg, memory), readReadiness(cfg, cfg.incidentId)]);
     } catch (e) {
         // Refusals are for the responder, not bug reports: no stack trace around them.
         if (e instanceof ConfigError || e instanceof DiscoveryError) throw new pulumi.RunError(e.message);
         throw e;
     }
-    return await declareQuarantine(cfg, found, memory, images);
+    return await declareQuarantine(cfg, found, memory, images, readiness);
 }
 
-export async function declareQuarantine(asConfigured: QuarantineConfig, found: Incident, memory?: Memory, images?: ImageDiscovery): Promise<QuarantineOutputs> {
+export async function declareQuarantine(
+    asConfigured: QuarantineConfig,
+    found: Incident,
+    memory?: Memory,
+    images?: ImageDiscovery,
+    readiness?: ReadinessReference,
+): Promise<QuarantineOutputs> {
     const { cfg, hostLevelPods } = nodeIsTheBoundary(asConfigured, found);
     const names = incidentNames(cfg.incidentId);
     const id = names.id;
@@ -79,7 +88,7 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
         project: cfg.project,
         location: found.nodes[0]?.zone.replace(/-[a-z]$/, "") ?? evidenceLocationWithoutNodes(cfg),
         run,
-        existing: cfg.evidenceBucket,
+        existing: cfg.evidenceBucket ?? readiness?.evidenceBucket,
         retentionDays: cfg.evidenceRetentionDays,
         lockRetention: cfg.evidenceLock,
     });
@@ -135,7 +144,14 @@ export async function declareQuarantine(asConfigured: QuarantineConfig, found: I
 
     let isolation: Pick<QuarantineOutputs, "nodeIsolation" | "isolationTag" | "bastionSshCommand" | "bastionSshCommands" | "networkPolicyEnforcement" | "drains" | "nodesCutOff" | "hostGuard" | "isolationFindings"> = {};
     if (pods) {
-        const c = isolateNodes(cfg, found, names, pods, (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined));
+        const c = isolateNodes(
+            cfg,
+            found,
+            names,
+            pods,
+            (node) => [evidence.volatileCaptures.get(node)].filter((x) => x !== undefined),
+            readiness && cfg.readinessStack ? { stack: cfg.readinessStack, prestaged: readiness.prestaged } : undefined,
+        );
         oneWay.push(...c.oneWay);
         isolation = {
             nodeIsolation: cfg.nodeIsolation,

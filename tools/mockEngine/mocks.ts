@@ -158,6 +158,11 @@ function read(cluster: FakeCluster, type: string, id: string, previous: Record<s
         if (parts.length === 2 || (parts.length === 3 && parts[1] === MOCK_PROJECT)) {
             throw new Error(`a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '/' at position ${id.indexOf("/")}`);
         }
+        if (parts.length === 3 && parts[1] === "quarantine-readiness") {
+            const outputs = cluster.readinessStacks?.[id];
+            if (!outputs) throw new Error(`unknown stack "${id}"`);
+            return { id, state: { name: id, outputs, secretOutputNames: [] } };
+        }
         return { id, state: { name: id, outputs: previous, secretOutputNames: [] } };
     }
     if (type === "kubernetes:apps/v1:ReplicaSet" || type === "kubernetes:batch/v1:Job") {

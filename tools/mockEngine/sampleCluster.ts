@@ -80,6 +80,8 @@ export interface FakeCluster {
     readonly owned?: readonly FakeOwned[];
     /** Existing Cloud Storage buckets (for `quarantine:evidenceBucket`, or kept by a destroy). */
     readonly buckets?: readonly string[];
+    /** Readiness stacks by name (`organization/quarantine-readiness/<stack>`), as their outputs. Default none. */
+    readonly readinessStacks?: Readonly<Record<string, Record<string, unknown>>>;
     /** Existing snapshots' names (a destroyed quarantine's evidence). */
     readonly snapshots?: readonly string[];
     /** What the random provider generates for this quarantine run's RandomId. Default 9f3c1a2b. */

@@ -65,6 +65,24 @@ export function planOptions(file?: string): RunOptions {
     return { cluster: clusterFor(config), stack, config };
 }
 
+/**
+ * The incident plan as it would run beside readiness stack `stack`, whose outputs an offline run
+ * produced: the incident reads them through `quarantine:readinessStack` (set to that stack when
+ * the incident config names none), so the plan shows the shorter cut-off.
+ */
+export function withReadiness(opts: RunOptions, stack: string, outputs: Record<string, any>): RunOptions {
+    const name = opts.config["quarantine:readinessStack"] ?? `organization/quarantine-readiness/${stack}`;
+    const bucket = typeof outputs.evidenceBucket === "string" ? [outputs.evidenceBucket] : [];
+    // Only what the incident reads: the offline readiness run leaves cloud-computed outputs
+    // unknown, which a deployed stack's never are.
+    const read = { prestagedContainment: outputs.prestagedContainment, ...(bucket.length ? { evidenceBucket: bucket[0] } : {}) };
+    return {
+        ...opts,
+        config: { ...opts.config, "quarantine:readinessStack": name },
+        cluster: { ...opts.cluster, buckets: [...(opts.cluster.buckets ?? []), ...bucket], readinessStacks: { ...opts.cluster.readinessStacks, [name]: read } },
+    };
+}
+
 /** A readiness stack config file: its `allConfig()` shape and its stack name. */
 export function readinessOptions(file: string): { config: Record<string, string>; stack: string } {
     const config = flattenStackConfig(readFileSync(file, "utf8"));
@@ -74,9 +92,17 @@ export function readinessOptions(file: string): { config: Record<string, string>
 
 async function main(argv: string[]): Promise<void> {
     if (argv[0] === "--readiness") {
-        if (argv.length !== 2) throw new Error("usage: npm run plan -- --readiness stacks/readiness/Pulumi.readiness-prod.example.yaml");
+        if (argv.length !== 2 && argv.length !== 3) {
+            throw new Error("usage: npm run plan -- --readiness stacks/readiness/Pulumi.readiness-prod.example.yaml [stacks/Pulumi.incident-42.example.yaml]");
+        }
         const { config, stack } = readinessOptions(argv[1]);
-        process.stdout.write(`${renderReadinessPlan(await runReadiness(config, stack))}\n`);
+        const readiness = await runReadiness(config, stack);
+        if (argv.length === 2) {
+            process.stdout.write(`${renderReadinessPlan(readiness)}\n`);
+            return;
+        }
+        const result = await runIncident({ ...withReadiness(planOptions(argv[2]), stack, readiness.outputs), preview: true });
+        process.stdout.write(`${renderPlan(result)}\n`);
         return;
     }
     const result = await runIncident({ ...planOptions(argv[0]), preview: true });

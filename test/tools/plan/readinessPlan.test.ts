@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { flattenStackConfig, readinessOptions } from "../../../tools/plan/plan";
+import { runIncident } from "../../../tools/mockEngine/engine";
+import { flattenStackConfig, planOptions, readinessOptions, withReadiness } from "../../../tools/plan/plan";
+import { renderPlan } from "../../../tools/plan/render";
 import { renderReadinessPlan } from "../../../tools/plan/readinessRender";
 import { runReadiness } from "../../../tools/plan/readinessRun";
 
@@ -62,5 +64,26 @@ describe("offline readiness plan", () => {
             failure = String((e as { stderr: string }).stderr);
         }
         expect(failure).toContain("quarantine-readiness:evidenceBucket.location (unset) is required");
+    });
+});
+
+describe("the incident plan beside a readiness stack (issue #13.7)", () => {
+    const INCIDENT = "stacks/Pulumi.incident-42.example.yaml";
+    const planned = async () => {
+        const { config, stack } = readinessOptions(EXAMPLE);
+        const readiness = await runReadiness(config, stack);
+        return runIncident({ ...withReadiness(planOptions(INCIDENT), stack, readiness.outputs), preview: true });
+    };
+
+    it("declares no firewall rule of the incident's own where the readiness stack pre-stages them", async () => {
+        const result = await planned();
+        expect(result.resources.filter((r) => r.type === "gcp:compute/firewall:Firewall" && !r.read)).toEqual([]);
+    });
+
+    it("shows a cut-off that waits for no firewall rule, where the plan without it waits for two", async () => {
+        const alone = renderPlan(await runIncident({ ...planOptions(INCIDENT), preview: true }));
+        const beside = renderPlan(await planned());
+        const rules = (text: string) => (text.match(/Firewall rule quarantine-42-(egress|ingress)-deny/g) ?? []).length;
+        expect([rules(alone) > 0, rules(beside)]).toEqual([true, 0]);
     });
 });
