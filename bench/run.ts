@@ -2,6 +2,7 @@ import { analyse, MACHINES, model, type MachineName, type Modelled } from "./cri
 import { measureProgramCost } from "./programCost";
 import { report, type Row } from "./report";
 import { benchLevels, MODES, nodesFor, runScenario, SIZES } from "./scenario";
+import { prestagedSection } from "./prestaged";
 import { measureTools } from "./tools";
 
 /**
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     }
 
     process.stdout.write(report({ rows, tools, cost, reps }));
+    log("pre-staged containment …");
+    process.stdout.write(`\n${await prestagedSection(tools)}`);
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
