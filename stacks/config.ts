@@ -1,5 +1,5 @@
 import { INCIDENT_ID } from "../core/incidentNames";
-import { isDestructive } from "../core/levels";
+import { isDestructive, reaches } from "../core/levels";
 import {
     schema,
     type Level,
@@ -10,6 +10,7 @@ import {
 import { GCP_PROJECT, namespaceValues, schemaProblems, show } from "./configProblems";
 import { imageProblems } from "./imageConfig";
 import { credentialProblems, type Credential } from "./credentialConfig";
+import { secretProblems, type SecretRef } from "./secretConfig";
 
 export { LEVELS, NODE_ISOLATION, WORKLOAD_ACTIONS } from "./configSchema";
 export type { Level, NodeIsolationMode, PodRef, WorkloadAction } from "./configSchema";
@@ -32,6 +33,8 @@ export interface QuarantineConfig {
     readonly imageExclude: readonly PodRef[];
     /** Principals whose credentials are stolen: recorded, then revoked (stacks/incident/credentials.ts). */
     readonly credentials: readonly Credential[];
+    /** Secrets whose values are stolen: recorded as hashes, then rotated (stacks/incident/credentials.ts). */
+    readonly secrets: readonly SecretRef[];
     readonly level: Level;
     readonly nodeIsolation: NodeIsolationMode;
     /** Drop the node's traffic to the metadata server through a host firewall rule, before the cut-off. */
@@ -116,12 +119,13 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
     }
 
     const d0 = parsed.success ? parsed.data : undefined;
-    if (d0 && d0.pods.length === 0 && d0.nodes.length === 0 && d0.images.length === 0 && d0.credentials.length === 0) {
+    if (d0 && d0.pods.length === 0 && d0.nodes.length === 0 && d0.images.length === 0 && d0.credentials.length === 0 && d0.secrets.length === 0) {
         problems.push(
-            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, or quarantine:credentials a principal, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
+            `quarantine:pods ${show(ours.pods)} must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, or quarantine:credentials a principal, or quarantine:secrets a secret, e.g. pulumi config set --path 'quarantine:pods[0]' default/web-5d9f`,
         );
     }
     if (d0) problems.push(...credentialProblems(d0.credentials));
+    if (d0) problems.push(...secretProblems(d0.secrets, reaches(d0.level, "isolate") && !isDestructive(d0.level), d0.confirm, incidentId));
     if (parsed.success) problems.push(...imageProblems(parsed.data));
     if (parsed.success) {
         const seenNodes = new Set<string>();
@@ -153,6 +157,7 @@ export function parseConfig(all: Record<string, string>, stack: string): Quarant
         images: d.images,
         imageExclude: d.imageExclude,
         credentials: d.credentials,
+        secrets: d.secrets,
         level: d.level,
         nodeIsolation: d.nodeIsolation,
         node: d.node,

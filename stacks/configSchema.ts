@@ -3,6 +3,7 @@ import { INCIDENT_ID } from "../core/incidentNames";
 import { GCE_NAME, K8S_DNS_LABEL, isK8sSubdomain } from "../components/naming";
 import { formatImageRef, parseImageRef } from "../components/imageReference";
 import { credentialList } from "./credentialConfig";
+import { secretList } from "./secretConfig";
 
 /** The zod schema of every `quarantine:*` key; `config.ts` runs it and words the refusals. */
 
@@ -193,6 +194,8 @@ export const schema = z
             .default({ machineType: "e2-small", image: "debian-cloud/debian-12" }),
         // Stolen credentials: principals to record and revoke (stacks/credentialConfig.ts).
         credentials: credentialList,
+        // Stolen Secret values: recorded as hashes, then rotated (stacks/secretConfig.ts).
+        secrets: secretList,
     })
     .strict();
 

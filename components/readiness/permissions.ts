@@ -146,6 +146,7 @@ export const TYPE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
     // Local or Pulumi-service only: the random provider, and the stack's reference to itself
     // (read from the state backend, whose access is the backend's, see README "State").
     "random:index/randomId:RandomId": [],
+    "random:index/randomPassword:RandomPassword": [],
     "pulumi:pulumi:StackReference": [],
 };
 

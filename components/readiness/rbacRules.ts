@@ -80,6 +80,14 @@ export const KUBECTL_RULES: Readonly<Record<string, readonly Rule[]>> = {
     "get serviceaccount": [core(["serviceaccounts"], ["get"])],
     "create serviceaccount": [core(["serviceaccounts"], ["create"])],
     "delete serviceaccount": [core(["serviceaccounts"], ["delete"])],
+    // Stolen secrets: a Secret read and its data patched (read first); the workloads using it
+    // listed and restarted (`rollout restart` reads the workload, then patches its pod template).
+    "get secret": [core(["secrets"], ["get"])],
+    "patch secret": [core(["secrets"], ["get", "patch"])],
+    "list deployments": [apps(["deployments"], ["list"])],
+    "list statefulsets": [apps(["statefulsets"], ["list"])],
+    "list daemonsets": [apps(["daemonsets"], ["list"])],
+    "rollout restart": [apps(["deployments", "statefulsets", "daemonsets"], ["get", "patch"])],
     ...Object.fromEntries(
         [
             "globalnetworkpolicies.crd.projectcalico.org",

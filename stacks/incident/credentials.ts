@@ -2,11 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ADMISSION_LIMIT, CredentialContainment } from "../../components/credentials/credentialContainment";
 import { CredentialOneWay } from "../../components/credentials/credentialOneWay";
 import { CredentialRecord } from "../../components/credentials/credentialRecord";
+import { AT_THE_ISSUER, SecretRecord, SecretRotation } from "../../components/credentials/secrets";
 import type { Artifact, NotCaptured } from "../../components/evidenceCapture";
 import type { IncidentNames } from "../../core/incidentNames";
 import { isDestructive, reaches } from "../../core/levels";
 import type { QuarantineConfig } from "../config";
+import type { QuarantineOutputs } from "./outputs";
 import { credentialKey, type Credential } from "../credentialConfig";
+import { secretKey } from "../secretConfig";
 
 export interface CredentialSteps {
     /** Each principal's record: evidence, in the custody manifest; escalation waits for them. */
@@ -15,6 +18,8 @@ export interface CredentialSteps {
     readonly notCaptured: pulumi.Output<NotCaptured[]>;
     /** Every reversible revocation (isolate and above). */
     readonly revoked: pulumi.Resource[];
+    /** Per secret (`namespace/name`), its record of key names and hashes: its rotation waits for it. */
+    readonly secretRecords: ReadonlyMap<string, pulumi.Resource>;
     /** The `credentials` output: the principals and what this update does about them. */
     readonly outputs: { credentials?: { principals: string[]; contained: boolean; notBlocked?: string } };
 }
@@ -39,6 +44,27 @@ export interface CredentialInputs {
  * for none of it: the program declares it beside them, never in their `dependsOn`.
  */
 export function quarantineCredentials(cfg: QuarantineConfig, names: IncidentNames, inputs: CredentialInputs): CredentialSteps {
+    const principals = quarantinePrincipals(cfg, names, inputs);
+    if (cfg.secrets.length === 0) return { ...principals, secretRecords: new Map() };
+    const record = new SecretRecord(`${names.id}/secrets/record`, {
+        names,
+        project: cfg.project,
+        kubeContext: cfg.kubeContext,
+        bucket: inputs.bucket,
+        bucketReady: inputs.bucketReady,
+        secrets: cfg.secrets,
+    });
+    const join = <T>(a: pulumi.Output<T[]>, b: pulumi.Output<T[]>) => pulumi.all([a, b]).apply(([x, y]) => [...x, ...y]);
+    return {
+        ...principals,
+        records: [...principals.records, ...record.records.values()],
+        artifacts: join(principals.artifacts, record.artifacts),
+        notCaptured: join(principals.notCaptured, record.notCaptured),
+        secretRecords: record.records,
+    };
+}
+
+function quarantinePrincipals(cfg: QuarantineConfig, names: IncidentNames, inputs: CredentialInputs): Omit<CredentialSteps, "secretRecords"> {
     const none = pulumi.output([]);
     if (cfg.credentials.length === 0) return { records: [], artifacts: none, notCaptured: none, revoked: [], outputs: {} };
     const id = names.id;
@@ -87,8 +113,9 @@ export function quarantineCredentials(cfg: QuarantineConfig, names: IncidentName
  * after every record and revocation of the credentials and after the incident's evidence, as
  * every escalation step.
  */
-export function oneWayCredentials(cfg: QuarantineConfig, names: IncidentNames, steps: CredentialSteps, evidence: pulumi.Resource[]): { steps: pulumi.Resource[]; oneWay: string[] } {
-    if (cfg.credentials.length === 0 || !isDestructive(cfg.level)) return { steps: [], oneWay: [] };
+export function oneWayCredentials(cfg: QuarantineConfig, names: IncidentNames, steps: CredentialSteps, evidence: pulumi.Resource[]): { steps: pulumi.Resource[]; oneWay: string[]; outputs: SecretOutputs } {
+    const secrets = rotateSecrets(cfg, names, steps, evidence);
+    if (cfg.credentials.length === 0 || !isDestructive(cfg.level)) return secrets;
     const o = new CredentialOneWay(`${names.id}/credentials/one-way`, {
         names,
         project: cfg.project,
@@ -96,7 +123,40 @@ export function oneWayCredentials(cfg: QuarantineConfig, names: IncidentNames, s
         credentials: cfg.credentials,
         after: [...steps.records, ...steps.revoked, ...evidence],
     });
-    return { steps: o.steps, oneWay: o.oneWay };
+    return { steps: [...secrets.steps, ...o.steps], oneWay: [...secrets.oneWay, ...o.oneWay], outputs: secrets.outputs };
+}
+
+type SecretOutputs = Pick<QuarantineOutputs, "secrets">;
+
+/**
+ * `quarantine:secrets`, from `isolate` up (behind `quarantine:confirm`, checked with the config):
+ * each Secret's values replaced and its workloads restarted, after its record and the incident's
+ * evidence. Declared beside the pods' and nodes' cut-off: neither waits for the other.
+ */
+function rotateSecrets(cfg: QuarantineConfig, names: IncidentNames, steps: CredentialSteps, evidence: pulumi.Resource[]): { steps: pulumi.Resource[]; oneWay: string[]; outputs: SecretOutputs } {
+    if (cfg.secrets.length === 0) return { steps: [], oneWay: [], outputs: {} };
+    const rotates = reaches(cfg.level, "isolate");
+    const r = rotates
+        ? new SecretRotation(`${names.id}/secrets/rotate`, {
+              names,
+              kubeContext: cfg.kubeContext,
+              secrets: cfg.secrets,
+              recordOf: (key) => {
+                  const rec = steps.secretRecords.get(key);
+                  if (!rec) throw new Error(`no record of secret ${key}`);
+                  return rec;
+              },
+              after: [...steps.records, ...evidence],
+          })
+        : undefined;
+    const secrets: NonNullable<QuarantineOutputs["secrets"]> = {};
+    for (const [i, s] of cfg.secrets.entries()) {
+        const key = secretKey(s);
+        const done = rotates ? "recorded (key names and sha256 of each value), then every value replaced and its workloads restarted" : "recorded (key names and sha256 of each value) and not rotated: quarantine:level isolate rotates it";
+        void pulumi.log.warn(`quarantine:secrets[${i}] ${key}: ${done}; ${AT_THE_ISSUER}`);
+        secrets[key] = { rotated: rotates, atTheIssuer: AT_THE_ISSUER, ...(r ? { rotation: r.reports[key] } : {}) };
+    }
+    return { steps: r?.steps ?? [], oneWay: r?.oneWay ?? [], outputs: { secrets } };
 }
 
 /**

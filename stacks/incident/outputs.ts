@@ -54,6 +54,12 @@ export interface QuarantineOutputs {
     readonly blockedImages?: string[];
     /** `quarantine:credentials`: the principals, whether this level revokes them, and what admission can't block (reads). */
     readonly credentials?: { principals: string[]; contained: boolean; notBlocked?: string };
+    /**
+     * `quarantine:secrets`, per `namespace/name`: whether this level rotated it, what the rotation
+     * reported (keys replaced, with the sha256 of each old value; workloads restarted), and that the
+     * upstream credential it held must be rotated at its issuer too.
+     */
+    readonly secrets?: Record<string, { rotated: boolean; atTheIssuer: string; rotation?: pulumi.Input<string> }>;
     /** Pods that can reach past NetworkPolicy or their sandbox, and why: their node is the boundary. */
     readonly hostLevelPods: string[];
     /**

@@ -209,7 +209,7 @@ export async function declareQuarantine(
         );
     }
     const nextMemory = { ...next, imagePods: images?.quarantined ?? [] };
-    return { ...summary, ...isolation, ...imageBlock.outputs, ...credentials.outputs, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: nextMemory };
+    return { ...summary, ...isolation, ...imageBlock.outputs, ...credentials.outputs, ...credentialsOneWay.outputs, hostLevelPods, nodeFindings, oneWayActions: oneWay, stillGone, evidenceNotes: notes, [MEMORY_OUTPUT]: nextMemory };
 }
 
 /**

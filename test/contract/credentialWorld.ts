@@ -32,14 +32,14 @@ export class CredentialWorld {
         readonly plan: RunResult,
     ) {}
 
-    static async start(level = "isolate", principals = PRINCIPALS): Promise<CredentialWorld> {
+    static async start(level = "isolate", principals = PRINCIPALS, extra: Record<string, string> = {}): Promise<CredentialWorld> {
         const cluster = sampleCluster();
         const fakes = await Fakes.start(cluster, CONTEXT);
         const iam = new GoogleIamFake(emptyIam(cluster.project), TOKENS.compute);
         const storage = new StorageFake(emptyStorage(), TOKENS.compute);
         await iam.start();
         await storage.start();
-        const config = levelConfig(level, cluster, { "quarantine:credentials": JSON.stringify(principals) });
+        const config = levelConfig(level, cluster, { "quarantine:credentials": JSON.stringify(principals), ...extra });
         const plan = await runIncident({ cluster, config, stack: `incident-${INCIDENT}` });
         const w = new CredentialWorld(fakes, iam, storage, plan);
         w.seed();

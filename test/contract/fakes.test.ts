@@ -98,7 +98,7 @@ describe("the Kubernetes API fake", () => {
     it("records an unknown resource, a watch, a patch outside its fields or a directive as a violation", async () => {
         const before = f.kube.violations.length;
         const merge = "application/merge-patch+json";
-        expect((await kube("GET", "/api/v1/namespaces/default/secrets")).status).toBe(404);
+        expect((await kube("GET", "/api/v1/namespaces/default/configmaps")).status).toBe(404);
         expect((await kube("GET", "/api/v1/pods?watch=true")).status).toBe(400);
         expect((await kube("PATCH", "/api/v1/namespaces/default/pods/bystander", { spec: { containers: [] } }, merge)).status).toBe(422);
         expect((await kube("PATCH", "/api/v1/namespaces/default/pods/bystander", { metadata: { $patch: "replace" } }, merge)).status).toBe(422);

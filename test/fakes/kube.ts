@@ -2,6 +2,7 @@ import { ApiError, FakeApi, Violation, strictFields, strictQuery, type Req, type
 import { RESOURCES, checkPatch, gvOf, mergePatch, prune, type ResDef } from "./kubeResources";
 import { servedByCrds } from "./kubeCrds";
 import { impersonated, jsonPatchSubjects, newServiceAccount, rulesReview } from "./kubeRbac";
+import { patchSecret } from "./kubeSecrets";
 import { fieldFilter, matchesSelector, parseLabelSelector, matchesLabels } from "./selectors";
 
 /**
@@ -12,8 +13,10 @@ import { fieldFilter, matchesSelector, parseLabelSelector, matchesLabels } from 
  * the details, as the API server does); namespaces get/list (kubectl reads one to explain a
  * NotFound); deployments, replicasets, statefulsets, daemonsets, jobs
  * and cronjobs get/list/patch/delete and the scale subresource; nodes delete; events, network
- * policies and disruption budgets read-only. Patches may touch only labels, annotations,
- * `spec.unschedulable` (nodes), `spec.suspend` (jobs) and `spec.replicas` (scale).
+ * policies and disruption budgets read-only; secrets get/list and a patch of their data
+ * (kubeSecrets.ts). Patches may touch only labels, annotations, `spec.unschedulable` (nodes),
+ * `spec.suspend` (jobs), `spec.replicas` (scale) and a workload's pod template annotations
+ * (`kubectl rollout restart`).
  */
 
 export interface KubeState {
@@ -199,6 +202,7 @@ export class KubeFake extends FakeApi<KubeState> {
         if (req.contentType === "application/json-patch+json" && (resource === "rolebindings" || resource === "clusterrolebindings")) {
             return this.changed(resource, obj, `patch subjects ${JSON.stringify(req.body)}`, () => jsonPatchSubjects(obj, req.body));
         }
+        if (resource === "secrets") return this.changed(resource, obj, `patch data of ${Object.keys(req.body?.data ?? {}).join(",")}`, () => patchSecret(obj, req.contentType, req.body));
         if (!["application/merge-patch+json", "application/strategic-merge-patch+json"].includes(req.contentType)) {
             throw new Violation(`patch content type ${req.contentType} is not supported`, 415);
         }

@@ -18,7 +18,8 @@ export interface ResDef {
 const META = ["metadata.labels", "metadata.annotations"];
 const RBAC = "rbac.authorization.k8s.io";
 const SCALE = { scale: { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] } };
-const WORKLOAD = { group: "apps", namespaced: true, verbs: ["get", "list", "patch", "delete"], patchable: META };
+// `kubectl rollout restart` patches the pod template's annotations (kubectl.kubernetes.io/restartedAt).
+const WORKLOAD = { group: "apps", namespaced: true, verbs: ["get", "list", "patch", "delete"], patchable: [...META, "spec.template.metadata.annotations"] };
 const JOB = { group: "batch", namespaced: true, verbs: ["get", "list", "patch", "delete"], patchable: [...META, "spec.suspend"] };
 
 export const RESOURCES: Record<string, ResDef> = {
@@ -44,6 +45,8 @@ export const RESOURCES: Record<string, ResDef> = {
     roles: { group: RBAC, kind: "Role", namespaced: true, singular: "role", short: [], verbs: ["get", "list"] },
     clusterroles: { group: RBAC, kind: "ClusterRole", namespaced: false, singular: "clusterrole", short: [], verbs: ["get", "list"] },
     serviceaccounts: { group: "", kind: "ServiceAccount", namespaced: true, singular: "serviceaccount", short: ["sa"], verbs: ["get", "list", "create", "delete"] },
+    // A stolen Secret's values are replaced (kubeSecrets.ts): data only.
+    secrets: { group: "", kind: "Secret", namespaced: true, singular: "secret", short: [], verbs: ["get", "list", "patch"] },
     selfsubjectrulesreviews: { group: "authorization.k8s.io", kind: "SelfSubjectRulesReview", namespaced: false, singular: "selfsubjectrulesreview", short: [], verbs: ["create"] },
     // Read-only: the cluster policy check asks whether a policy kind's CRD exists (kubeCrds.ts).
     customresourcedefinitions: { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", namespaced: false, singular: "customresourcedefinition", short: ["crd", "crds"], verbs: ["get", "list"] },

@@ -32,6 +32,8 @@ const shapes: [string, Scenario][] = [
             },
         },
     ],
+    // Rotation is destructive from isolate up (kubectl patch secret, rollout restart): the pack checks it waits for the evidence.
+    ["stolen secrets beside a stolen service account and the named pod", { config: { "quarantine:credentials": '["serviceaccount:default/web"]', "quarantine:secrets": '["default/db-credentials", "payments/stripe"]' } }],
 ];
 const cases = LEVELS.flatMap((level) =>
     // Destructive levels need the responder's acknowledgement; the others ignore it.
@@ -53,6 +55,12 @@ describe("the zero is not vacuous", () => {
     it.each(LEVELS.filter(isDestructive))("at the %s level, the stack policy sees destructive commands to check", async (level) => {
         const plan = await run({ config: { "quarantine:level": level, "quarantine:confirm": "incident-42" } });
         expect(plan.resources.filter((r) => destructiveAction({ type: r.type, props: r.inputs })).length).toBeGreaterThan(0);
+    });
+
+    it("at the isolate level, the stack policy sees a secret's rotation as destructive", async () => {
+        const plan = await run({ config: { "quarantine:secrets": '["default/db-credentials"]', "quarantine:confirm": "incident-42" } });
+        const rotation = plan.resources.filter((r) => r.name.startsWith("42/secrets/rotate/") && r.type === "command:local:Command");
+        expect(rotation.map((r) => destructiveAction({ type: r.type, props: r.inputs }))).toEqual(["kubectl patch"]);
     });
 
     it("at the isolate level, every resource policy checks at least one resource of the program", async () => {

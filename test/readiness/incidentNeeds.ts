@@ -78,6 +78,7 @@ export const SHAPES: readonly [string, Scenario][] = [
             },
         },
     ],
+    ["stolen secrets", { config: { "quarantine:secrets": '["default/db-credentials"]' } }],
 ];
 
 /** Each shape at each level, with the acknowledgement the destructive levels need. */

@@ -27,6 +27,7 @@ const DEFAULTS = {
     capture: { exec: false, debugImage: "busybox:1.36", namespace: "kube-system" },
     node: { blockMetadata: false },
     credentials: [],
+    secrets: [],
 };
 const NO_PROJECT = "gcp:project (unset) is required so every gcloud command names the project, e.g. pulumi config set gcp:project acme-prod";
 const NO_CONTEXT =
@@ -177,7 +178,7 @@ describe("parseConfig: every bad value names the key, shows the value and gives 
         ["pods: empty namespace", pods("/web-1"), `quarantine:pods[0] "/web-1" is not a valid pod name: namespace "" ${NS_RULE}`],
         ["pods: second entry", pods("default/web-1", "default/WEB"), `quarantine:pods[1] "default/WEB" ${POD_SHAPE}`],
         ["pods: not a string", pods(3), `quarantine:pods[0] 3 must be a string namespace/name, ${POD_EXAMPLE}`],
-        ["pods: empty list", { "quarantine:pods": "[]" }, `quarantine:pods [] must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, or quarantine:credentials a principal, ${LIST_EXAMPLE}`],
+        ["pods: empty list", { "quarantine:pods": "[]" }, `quarantine:pods [] must name at least one pod, or quarantine:nodes a node, or quarantine:images an image, or quarantine:credentials a principal, or quarantine:secrets a secret, ${LIST_EXAMPLE}`],
         ["nodes: a bad node name", { "quarantine:nodes": '["Node_1"]' }, 'quarantine:nodes[0] "Node_1" is not a Kubernetes node name, e.g. gke-prod-pool-1-abcdeffff-zgt8'],
         ["nodes: a plain string", { "quarantine:nodes": "gke-n1" }, `quarantine:nodes "gke-n1" must be a list of node names, e.g. pulumi config set --path 'quarantine:nodes[0]' gke-prod-pool-1-abcdeffff-zgt8`],
         ["pods: plain string", { "quarantine:pods": "default/web-1" }, `quarantine:pods "default/web-1" must be a list of namespace/name, ${LIST_EXAMPLE}`],

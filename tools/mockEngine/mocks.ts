@@ -121,6 +121,8 @@ function computed(cluster: FakeCluster, args: MockResourceArgs): Record<string, 
     switch (args.type) {
         case "random:index/randomId:RandomId":
             return { hex: cluster.runHex ?? "9f3c1a2b" };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `fake-password-of-${args.name}` };
         case "command:local:Command":
             return { stdout: fakeCaptureOutput(args.inputs), stderr: "" };
         case "gcp:compute/snapshot:Snapshot":

@@ -55,10 +55,14 @@ describe("ResponderRole", () => {
         expect(rule("", "pods/exec")).toEqual(["create", "get"]);
         expect(rule("", "nodes")).toEqual(["delete", "get", "patch"]);
         expect(rule("apps", "deployments/scale")).toEqual(["patch"]);
-        expect(rule("", "serviceaccounts")).toEqual(["impersonate"]);
-        // Nothing the incident program never does: no secrets, no RBAC writes, no wildcards.
-        expect(rule("", "secrets")).toBeUndefined();
-        expect(cr.inputs.rules.some((r: any) => r.apiGroups.includes("rbac.authorization.k8s.io") || [...r.resources, ...r.verbs, ...r.apiGroups].includes("*"))).toBe(false);
+        // Stolen credentials (issue #14): a service account impersonated, read, deleted and recreated.
+        expect(rule("", "serviceaccounts")).toEqual(["create", "delete", "get", "impersonate"]);
+        // A stolen Secret read and its data replaced: never a list of every Secret.
+        expect(rule("", "secrets")).toEqual(["get", "patch"]);
+        // Nothing the incident program never does: no wildcards, no RBAC verb that creates a binding or grants (bind, escalate).
+        expect(cr.inputs.rules.some((r: any) => [...r.resources, ...r.verbs, ...r.apiGroups].includes("*"))).toBe(false);
+        const rbacVerbs = cr.inputs.rules.filter((r: any) => r.apiGroups.includes("rbac.authorization.k8s.io")).flatMap((r: any) => r.verbs);
+        expect(new Set(rbacVerbs)).toEqual(new Set(["get", "list", "patch"]));
 
         const provider = engine.registrations.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "t/cluster")!;
         expect(provider.inputs.context).toBe("gke_acme-prod_us-central1_prod");
