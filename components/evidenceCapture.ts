@@ -46,6 +46,8 @@ const CAPTURE_STEP = "Capture evidence";
 export const HOST_COMMANDS = [
     "echo '== processes'; ps -eo pid,ppid,user,lstart,args 2>/dev/null || ls -l /proc/[0-9]*/exe 2>/dev/null",
     "echo '== network connections'; ss -tanpu 2>/dev/null || cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6",
+    // Before the conntrack flush (components/hostGuard.ts) deletes the pods' entries.
+    "echo '== connection tracking'; conntrack -L 2>/dev/null || cat /proc/net/nf_conntrack 2>/dev/null | head -n 50000",
     "echo '== mounts'; cat /proc/mounts",
     // Local SSDs can't be snapshotted: the listing of what is on them is all that outlives delete-node.
     "echo '== files on local SSDs'; find /mnt/disks /mnt/stateful_partition/kube-ephemeral-ssd -xdev -maxdepth 6 -printf '%TY-%Tm-%Td %TH:%TM %s %p\\n' 2>/dev/null | head -n 20000",

@@ -23,7 +23,10 @@ export interface HostGuardArgs {
     readonly blockMetadata: boolean;
     /** Addresses of the quarantined pods on the node whose conntrack entries to delete; empty: no flush. */
     readonly flushIps: readonly string[];
-    /** What the flush waits for: the pods' deny-all, without which flushed flows would be let through again. */
+    /**
+     * What the flush waits for: the pods' deny-all, without which flushed flows would be let
+     * through again, and the node's volatile capture, which lists the table the flush changes.
+     */
     readonly flushAfter: pulumi.Resource[];
 }
 

@@ -124,7 +124,7 @@ export function isolateNodes(
         // A name that now belongs to another pod (replacedBy) is not isolated, so not waited for.
         const ours = node.pods.filter((p) => !p.replacedBy);
         const keys = ours.map((p) => `${p.ref.namespace}/${p.ref.name}`);
-        const guard = hostGuardOf(cfg, found, names, node.name, ours, pods);
+        const guard = hostGuardOf(cfg, found, names, node.name, ours, pods, immediate ? [] : beforeCutOff(node.name));
         if (guard) hostGuard[node.name] = guard.outcome;
         const drain = new CordonDrain(`${id}/node/${node.name}`, {
             node: node.name,
@@ -165,8 +165,17 @@ export function isolateNodes(
  * The node's host guard, when it has something to do: the metadata block when asked for, and the
  * conntrack flush of the pods' addresses unless the cluster is known to run Dataplane V2, whose
  * per-packet policy needs none (an unnamed cluster may be Calico: the flush is harmless on V2).
+ * The flush waits for `evidence`, the node's volatile capture (none when immediate).
  */
-function hostGuardOf(cfg: QuarantineConfig, found: Incident, names: IncidentNames, node: string, ours: Incident["pods"], pods: PodContainment): HostGuard | undefined {
+function hostGuardOf(
+    cfg: QuarantineConfig,
+    found: Incident,
+    names: IncidentNames,
+    node: string,
+    ours: Incident["pods"],
+    pods: PodContainment,
+    evidence: pulumi.Resource[],
+): HostGuard | undefined {
     const flushed = found.cluster?.dataplaneV2 ? [] : ours.filter((p) => (p.ips ?? []).length > 0);
     if (!cfg.node.blockMetadata && flushed.length === 0) return undefined;
     return new HostGuard(`${names.id}/guard/${node}`, {
@@ -177,6 +186,7 @@ function hostGuardOf(cfg: QuarantineConfig, found: Incident, names: IncidentName
         namespace: cfg.capture.namespace,
         blockMetadata: cfg.node.blockMetadata,
         flushIps: flushed.flatMap((p) => p.ips ?? []),
-        flushAfter: flushed.flatMap((p) => pods.isolated.get(`${p.ref.namespace}/${p.ref.name}`) ?? []),
+        // The conntrack table is evidence too: the volatile capture lists it before the flush.
+        flushAfter: [...flushed.flatMap((p) => pods.isolated.get(`${p.ref.namespace}/${p.ref.name}`) ?? []), ...evidence],
     });
 }

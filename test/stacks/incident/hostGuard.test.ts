@@ -33,6 +33,11 @@ describe("the conntrack flush (Calico keeps established flows past a policy chan
         expect(plan.waits(flush, plan.one("/pods/default/compromised-pod/label"))).toBe(true);
     });
 
+    it("flushes only after the volatile capture, which lists the connection-tracking table it changes", () => {
+        const [flush] = guard(plan, "conntrack-flush");
+        expect(plan.waits(flush, plan.one(`/capture/volatile/${SAMPLE_NODE}`))).toBe(true);
+    });
+
     it("cuts the node off only after the flush, which needs the node to still reach the API server", () => {
         const [flush] = guard(plan, "conntrack-flush");
         for (const step of cutOff(plan)) expect(plan.waits(step, flush), step.name).toBe(true);
