@@ -102,7 +102,7 @@ export function svg(d: Diagram): string {
     const width = 20 + COLUMNS.length * W + (COLUMNS.length - 1) * GAP_X;
     const height = 50 + rows * (H + GAP_Y);
     const parts = [
-        `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="quarantine diagram" font-family="system-ui, sans-serif" font-size="12">`,
+        `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px;height:auto" role="img" aria-label="quarantine diagram" font-family="system-ui, sans-serif" font-size="12">`,
         `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475467"/></marker></defs>`,
     ];
     ["what holds it", "pods", "nodes", "evidence (kept)"].forEach((t, c) => parts.push(`<text x="${10 + c * (W + GAP_X)}" y="18" font-weight="bold" fill="#344054">${t}</text>`));
@@ -113,7 +113,14 @@ export function svg(d: Diagram): string {
         const [x1, x2] = a.x < b.x ? [a.x + W, b.x] : [a.x, b.x + W];
         const [y1, y2] = [a.y + H / 2, b.y + H / 2];
         parts.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#475467" marker-end="url(#arrow)"/>`);
-        parts.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" text-anchor="middle" fill="#475467" font-size="10">${escapeXml(e.label)}</text>`);
+        // A third of the way from its source, on a white halo: arrows that converge on one box keep
+        // their labels apart and legible over the lines they cross.
+        const [lx, ly] = [x1 + (x2 - x1) / 3, y1 + (y2 - y1) / 3 - 4];
+        // A label wider than the gap between columns would run into the boxes: cut, whole in its title.
+        const label = e.label.length > 18 ? `${e.label.slice(0, 17)}…` : e.label;
+        parts.push(
+            `<g><title>${escapeXml(e.label)}</title><text x="${lx}" y="${ly}" text-anchor="middle" fill="#475467" font-size="10" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeXml(label)}</text></g>`,
+        );
     }
     for (const b of d.boxes) {
         const p = pos.get(b.id)!;
