@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escalateConfig, listKeys, openConfig, parallelFor, toConfigMap, UsageError, validate, type OpenFlags } from "../../tools/cli/flags";
+import { escalateConfig, listKeys, openConfig, parallelFor, toConfigMap, upParallel, UsageError, validate, type OpenFlags } from "../../tools/cli/flags";
 import { parseConfig } from "../../stacks/config";
 
 // The CLI's flags become `quarantine:*` keys and go through the program's own parseConfig: each
@@ -144,5 +144,13 @@ describe("the update's settings", () => {
         [50, 10, 500],
     ])("gives %i pods on %i named nodes --parallel %i: never fewer than the CLI's 4×CPUs of a laptop, capped at 500", (pods, nodes, expected) => {
         expect(parallelFor(pods, nodes)).toBe(expected);
+    });
+
+    it.each([
+        [32, 12, 32],
+        [32, 140, 140],
+        [180, 900, 500],
+    ])("updates with --parallel %i from the flags and %i steps previewed as --parallel %i: a slot per planned step (pods found by image included), capped at 500", (flags, steps, expected) => {
+        expect(upParallel(flags, steps)).toBe(expected);
     });
 });

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { isDestructive, type Level } from "../../core/levels";
 import type { Colors } from "./color";
-import { EXIT, UsageError, escalateConfig, listKeys, openConfig, parallelFor, stackName, toConfigMap, validate, type OpenFlags } from "./flags";
+import { EXIT, UsageError, escalateConfig, listKeys, openConfig, parallelFor, stackName, toConfigMap, upParallel, validate, type OpenFlags } from "./flags";
 import { alertLines, type Alert } from "./alert";
 import { verifyCustody, type CustodyVerification } from "./custody";
 import { readCustody } from "./custodyRead";
@@ -70,7 +70,10 @@ async function previewThenUp(
     const update = new ws.EventLog((s, failed) => io.err(progressLine(s, failed, io.ce)));
     io.err(io.ce.dim(`updating ${stack.name} (continue on error: a failed capture never stops the cut-off)…`));
     // continueOnError: the engine still starts every step that does not depend on a failed one.
-    await stack.up({ parallel, continueOnError: true, policyPacks, message: message(o.what), onEvent: update.on });
+    // The preview counted the steps: pods found by image, credentials and secrets included, which
+    // the flags alone can't size (a step waiting for a slot can be the cut-off: bench/README.md).
+    const slots = upParallel(parallel, preview.steps.length);
+    await stack.up({ parallel: slots, continueOnError: true, policyPacks, message: message(o.what), onEvent: update.on });
     const outputs = await stack.outputs();
     const oneWayNow = (outputs.oneWayActions?.value ?? []) as string[];
     io.out(io.c.green(io.c.bold(`\n${stack.name} updated.`)));

@@ -168,6 +168,11 @@ export function parallelFor(pods: number, nodes: number): number {
     return Math.min(500, Math.max(32, steps));
 }
 
+/** The update's `--parallel`: what the flags gave, or a slot for every step the preview planned, whichever is more; capped as parallelFor. */
+export function upParallel(fromFlags: number, previewSteps: number): number {
+    return Math.min(500, Math.max(fromFlags, previewSteps));
+}
+
 /** Config as the Automation API's `setAllConfig(…, path=true)` takes it: lists as indexed keys. */
 export function toConfigMap(set: Record<string, string>): Record<string, { value: string; secret: boolean }> {
     const out: Record<string, { value: string; secret: boolean }> = {};
