@@ -10,6 +10,7 @@ import type { QuarantineConfig } from "../config";
 import type { QuarantineOutputs } from "./outputs";
 import { credentialKey, type Credential } from "../credentialConfig";
 import { secretKey } from "../secretConfig";
+import { previewHoldings, type Holdings } from "./credentialPreview";
 
 export interface CredentialSteps {
     /** Each principal's record: evidence, in the custody manifest; escalation waits for them. */
@@ -21,7 +22,7 @@ export interface CredentialSteps {
     /** Per secret (`namespace/name`), its record of key names and hashes: its rotation waits for it. */
     readonly secretRecords: ReadonlyMap<string, pulumi.Resource>;
     /** The `credentials` output: the principals and what this update does about them. */
-    readonly outputs: { credentials?: { principals: string[]; contained: boolean; notBlocked?: string } };
+    readonly outputs: { credentials?: { principals: string[]; contained: boolean; notBlocked?: string; holdings: pulumi.Output<Record<string, Holdings>> } };
 }
 
 /** What `isolate` does to each kind of principal, and what the destructive levels add: said in preview. */
@@ -78,10 +79,12 @@ function quarantinePrincipals(cfg: QuarantineConfig, names: IncidentNames, input
         credentials: cfg.credentials,
     });
     const records = [...record.records.values()];
+    // Read at preview too, so the preview says what isolation will unbind and what it leaves.
+    const holdings = previewHoldings(cfg.credentials, cfg.project, cfg.kubeContext, reaches(cfg.level, "isolate"));
     const base = { records, artifacts: record.artifacts, notCaptured: record.notCaptured };
     if (!reaches(cfg.level, "isolate")) {
         void pulumi.log.warn(`quarantine:level observe records ${principals.join(", ")} and revokes nothing: the stolen credentials still work; quarantine:level isolate revokes them`);
-        return { ...base, revoked: [], outputs: { credentials: { principals, contained: false } } };
+        return { ...base, revoked: [], outputs: { credentials: { principals, contained: false, holdings } } };
     }
     const contain = new CredentialContainment(`${id}/credentials/contain`, {
         names,
@@ -105,7 +108,7 @@ function quarantinePrincipals(cfg: QuarantineConfig, names: IncidentNames, input
             );
         }
     }
-    return { ...base, revoked: contain.revoked, outputs: { credentials: { principals, contained: true, ...(notBlocked ? { notBlocked } : {}) } } };
+    return { ...base, revoked: contain.revoked, outputs: { credentials: { principals, contained: true, holdings, ...(notBlocked ? { notBlocked } : {}) } } };
 }
 
 /**

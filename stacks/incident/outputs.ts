@@ -52,8 +52,17 @@ export interface QuarantineOutputs {
     readonly imagePods?: Record<string, { pod: string; images: string[] }[]>;
     /** The blocked images, normalised; the admission policy denies them from `isolate` up. */
     readonly blockedImages?: string[];
-    /** `quarantine:credentials`: the principals, whether this level revokes them, and what admission can't block (reads). */
-    readonly credentials?: { principals: string[]; contained: boolean; notBlocked?: string };
+    /**
+     * `quarantine:credentials`: the principals, whether this level revokes them, what admission
+     * can't block (reads), and per principal the bindings naming it and its project IAM roles
+     * (which the quarantine does not revoke), as read at this run (stacks/incident/credentialPreview.ts).
+     */
+    readonly credentials?: {
+        principals: string[];
+        contained: boolean;
+        notBlocked?: string;
+        holdings?: pulumi.Input<Record<string, { bindings: string[]; projectRoles: string[]; removeProjectRoles: string[]; couldNot: string[] }>>;
+    };
     /**
      * `quarantine:secrets`, per `namespace/name`: whether this level rotated it, what the rotation
      * reported (keys replaced, with the sha256 of each old value; workloads restarted), and that the

@@ -71,7 +71,22 @@ function localRead(cluster: FakeCluster, inputs: Record<string, any>): Record<st
         return { stdout: cluster.nodes.some((n) => n.name === env.NODE) ? `node/${env.NODE}\n` : "", stderr: "", command: inputs.command };
     }
     if (script === "pods-by-image") return { stdout: podListing(cluster), stderr: "", command: inputs.command };
+    if (script === "cred-bindings") return { stdout: holdings(cluster, env), stderr: "", command: inputs.command };
     throw new Error(`unmocked read script ${script}`);
+}
+
+/** What `cred-bindings.read.sh` prints for the fake cluster: the bindings naming the subject, then the member's project roles. */
+function holdings(cluster: FakeCluster, env: Record<string, string>): string {
+    const lines: string[] = [];
+    if (env.SUBJECT_KIND && cluster.bindingsError) lines.push(`could-not\tbindings\t${cluster.bindingsError}`);
+    else if (env.SUBJECT_KIND) {
+        for (const b of cluster.bindings ?? []) {
+            const named = b.subjects.some((s) => s.kind === env.SUBJECT_KIND && (s.namespace ?? "-") === env.SUBJECT_NAMESPACE && s.name === env.SUBJECT_NAME);
+            if (named) lines.push(`bound\t${b.kind}\t${b.namespace ?? "-"}/${b.name}\t${b.role}`);
+        }
+    }
+    if (env.PROJECT_MEMBER) for (const r of cluster.projectRoles?.[env.PROJECT_MEMBER] ?? []) lines.push(`project-role\t${r}`);
+    return lines.map((l) => `${l}\n`).join("");
 }
 
 /**

@@ -86,6 +86,22 @@ export interface FakeCluster {
     readonly snapshots?: readonly string[];
     /** What the random provider generates for this quarantine run's RandomId. Default 9f3c1a2b. */
     readonly runHex?: string;
+    /** RoleBindings and ClusterRoleBindings, for the stolen-credential preview's read. Default none. */
+    readonly bindings?: readonly FakeBinding[];
+    /** Project IAM roles per member (`user:…`, `serviceAccount:…`). Default none. */
+    readonly projectRoles?: Readonly<Record<string, readonly string[]>>;
+    /** Why listing RBAC bindings fails (e.g. a Forbidden), if it does. Default: it succeeds. */
+    readonly bindingsError?: string;
+}
+
+export interface FakeBinding {
+    readonly kind: "RoleBinding" | "ClusterRoleBinding";
+    /** A RoleBinding's namespace; unset for a ClusterRoleBinding. */
+    readonly namespace?: string;
+    readonly name: string;
+    /** Its roleRef, `Role/edit` or `ClusterRole/view`. */
+    readonly role: string;
+    readonly subjects: readonly { readonly kind: "ServiceAccount" | "User" | "Group"; readonly namespace?: string; readonly name: string }[];
 }
 
 export const SAMPLE_PROJECT = "acme-prod";

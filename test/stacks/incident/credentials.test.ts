@@ -104,7 +104,7 @@ describe("stolen credentials at isolate", () => {
     it("has nothing one-way at isolate", () => {
         expect(credentialSteps(plan).filter((r) => r.name.includes("/one-way/"))).toEqual([]);
         expect(plan.outputs.oneWayActions.join("\n")).not.toMatch(/deleted and recreated|key .* deleted/);
-        expect(plan.outputs.credentials).toEqual({ principals: PRINCIPALS, contained: true, notBlocked: expect.stringContaining("serviceaccount:default/web, user:mallory@acme.com") });
+        expect(plan.outputs.credentials).toEqual({ principals: PRINCIPALS, contained: true, holdings: expect.any(Object), notBlocked: expect.stringContaining("serviceaccount:default/web, user:mallory@acme.com") });
     });
 });
 
