@@ -12,10 +12,4 @@ pod="$GUARD_POD_PREFIX-$(date -u +%s)-$RANDOM"
 log=$(mktemp)
 trap 'kubectl --context "$CONTEXT" -n "$POD_NAMESPACE" delete pod "$pod" --ignore-not-found --wait=false >&2 || true; rm -f "$log"' EXIT
 
-# shellcheck disable=SC2310 # host_pod_run reports its own failure in host_pod_problem
-if ! host_pod_run "$OVERRIDES" "$log"; then
-  echo "metadata: not blocked on node $NODE: $host_pod_problem" | cut -c1-400
-  exit 0
-fi
-lines=$(host_pod_lines metadata "$log")
-printf '%s\n' "${lines:-metadata: not blocked on node $NODE: the guard pod reported nothing}"
+guard_pod_run metadata "not blocked"

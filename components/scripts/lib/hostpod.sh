@@ -30,3 +30,18 @@ host_pod_run() {
 host_pod_lines() {
   grep -E "^$1: " "$2" | head -n 50 | cut -c1-300 || true
 }
+
+# guard_pod_run PREFIX NOT_DONE: a guard step's body. Runs "$pod" with $OVERRIDES and prints the
+# host's PREFIX lines, or one "PREFIX: NOT_DONE on node …" line saying why; never fails, since the
+# node's cut-off waits for the step. The caller names "$pod" and "$log" and sets the trap.
+# shellcheck disable=SC2154 # log is the caller's
+guard_pod_run() {
+  local prefix="$1" not_done="$2" lines
+  # shellcheck disable=SC2310 # host_pod_run reports its own failure in host_pod_problem
+  if ! host_pod_run "$OVERRIDES" "$log"; then
+    echo "$prefix: $not_done on node $NODE: $host_pod_problem" | cut -c1-400
+    return 0
+  fi
+  lines=$(host_pod_lines "$prefix" "$log")
+  printf '%s\n' "${lines:-$prefix: $not_done on node $NODE: the guard pod reported nothing}"
+}
