@@ -22,7 +22,8 @@ export interface PodRef {
     readonly name: string;
 }
 
-const BUCKET_NAME = /^[a-z0-9][-a-z0-9_.]{1,61}[a-z0-9]$/;
+/** A Cloud Storage bucket name, as `quarantine:evidenceBucket` accepts it. */
+export const BUCKET_NAME = /^[a-z0-9][-a-z0-9_.]{1,61}[a-z0-9]$/;
 /** registry/path:tag or @digest; no shell characters, no leading '-'. */
 const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]{1,128})?(@sha256:[a-f0-9]{64})?$/;
 

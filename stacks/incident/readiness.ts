@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readReadinessStack, type ReadinessReference } from "../../components/readiness/readinessReference";
 import type { QuarantineConfig } from "../config";
+import { BUCKET_NAME } from "../configSchema";
 import { DiscoveryError } from "./facts";
 
-const BUCKET_NAME = /^[a-z0-9][-a-z0-9_.]{1,61}[a-z0-9]$/;
 
 /**
  * The readiness stack `quarantine:readinessStack` names, read once (a StackReference, shown in
